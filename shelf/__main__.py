@@ -1,0 +1,3 @@
+from shelf.cli import main
+
+main()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from shelf.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("resources", views.resources, name="resources"),
+    path("resources/<str:slug>", views.resource, name="resource"),
+]

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from shelf.lib.languages import language_label
+
+# One controlled vocabulary per facet. The order here is the order of the
+# "Filter by" sidebar.
+VOCABULARIES = [
+    ("topic", _("Topic")),
+    ("audience", _("Audience")),
+    ("setting", _("Setting")),
+    ("type", _("Resource type")),
+    ("language", _("Language")),
+    ("publisher", _("Publisher")),
+    ("collection", _("Collection")),
+    ("country", _("Country")),
+]
+VOCABULARY_NAMES = [name for name, _label in VOCABULARIES]
+
+
+class Term(models.Model):
+    vocabulary = models.CharField(_("vocabulary"), max_length=20, choices=VOCABULARIES)
+    slug = models.SlugField(_("slug"), max_length=100, allow_unicode=True)
+    label = models.CharField(_("label"), max_length=200)
+    # Other spellings that mean this term: raw source tags, synonyms,
+    # abbreviations. Imports map tags through them; search expands them.
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["vocabulary", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["vocabulary", "slug"], name="term_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_vocabulary_display()}: {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("front:resources") + f"?{self.vocabulary}={self.slug}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("Members only")
+
+
+class DatePrecision(models.TextChoices):
+    YEAR = "year", _("Year")
+    MONTH = "month", _("Month")
+    DAY = "day", _("Day")
+
+
+class ResourceQuerySet(models.QuerySet):
+    def published(self) -> ResourceQuerySet:
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user) -> ResourceQuerySet:
+        """What ``user`` may see. Every page, API call, feed and export
+        starts here, so members-only items cannot leak through one of them."""
+        qs = self.published()
+        if user is None or not user.is_authenticated:
+            return qs.filter(visibility=Visibility.PUBLIC)
+        return qs
+
+    def with_terms(self) -> ResourceQuerySet:
+        return self.prefetch_related(
+            models.Prefetch("terms", queryset=Term.objects.order_by("vocabulary", "label"))
+        )
+
+
+class Resource(models.Model):
+    # A stable identity for imports: re-importing a listing matches on it.
+    key = models.CharField(_("import key"), max_length=300, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    title = models.CharField(_("title"), max_length=500)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices, blank=True
+    )
+    language = models.CharField(_("language"), max_length=35, blank=True, help_text="BCP 47")
+    source_url = models.URLField(_("source URL"), max_length=1000, blank=True)
+    terms = models.ManyToManyField(Term, related_name="resources", blank=True)
+    translations = models.ManyToManyField(
+        "self", blank=True, verbose_name=_("translations"), help_text=_("The same work in other languages.")
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    review_by = models.DateField(_("review by"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ["-date", "title"]
+        indexes = [
+            models.Index(fields=["status", "visibility"]),
+            models.Index(fields=["date"]),
+            models.Index(fields=["title"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("front:resource", args=[self.slug])
+
+    def terms_by_vocabulary(self) -> dict[str, list[Term]]:
+        """Terms grouped in sidebar order; uses prefetched terms when present."""
+        grouped: dict[str, list[Term]] = {name: [] for name in VOCABULARY_NAMES}
+        for term in self.terms.all():
+            grouped[term.vocabulary].append(term)
+        return {name: terms for name, terms in grouped.items() if terms}
+
+    @property
+    def publishers(self) -> list[Term]:
+        return [t for t in self.terms.all() if t.vocabulary == "publisher"]
+
+    @property
+    def language_label(self) -> str:
+        return language_label(self.language)
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+    def date_display(self) -> str:
+        """The date only as precisely as the source gave it."""
+        if not self.date:
+            return ""
+        if self.date_precision == DatePrecision.YEAR:
+            return str(self.date.year)
+        if self.date_precision == DatePrecision.MONTH:
+            return self.date.strftime("%Y-%m")
+        return self.date.isoformat()
+
+    def is_visible_to(self, user) -> bool:
+        if self.status != Status.PUBLISHED:
+            return False
+        return self.visibility == Visibility.PUBLIC or bool(user and user.is_authenticated)
+
+    def related(self, user, limit: int = 5) -> list[Resource]:
+        """Items sharing the most terms with this one (language and
+        publisher aside, which say little about the subject)."""
+        term_ids = [t.id for t in self.terms.all() if t.vocabulary not in ("language", "publisher")]
+        if not term_ids:
+            return []
+        return list(
+            Resource.objects.visible_to(user)
+            .exclude(pk=self.pk)
+            .filter(terms__in=term_ids)
+            .annotate(shared=models.Count("terms"))
+            .order_by("-shared", "-date", "title")[:limit]
+        )
+
+    def visible_translations(self, user) -> list[Resource]:
+        return list(self.translations.visible_to(user).order_by("language", "title"))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from shelf.front import views
+
+app_name = "front"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("resources/", views.resources, name="resources"),
+    path("resources/<str:slug>/", views.resource, name="resource"),
+]

@@ -1,0 +1,1 @@
+"""Small helpers that do not depend on Django."""
