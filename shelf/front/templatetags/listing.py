@@ -50,3 +50,10 @@ def text_dir(language: str) -> str:
 def is_web_url(url: str) -> bool:
     """Only http(s) links are shown, whatever an import stored."""
     return url.lower().startswith(("https://", "http://"))
+
+
+@register.filter
+def tags(resource) -> list:
+    """A result's terms in sidebar order; publishers have their own line."""
+    grouped = resource.terms_by_vocabulary()
+    return [t for name, terms in grouped.items() if name != "publisher" for t in terms]
