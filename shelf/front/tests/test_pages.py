@@ -115,5 +115,10 @@ class StylesheetTests(BaseTestCase):
         self.assertNotIn("@import", css)
         self.assertNotIn("url(", css)
 
+    def test_it_draws_a_check_mark_on_selected_values(self):
+        css = CSS.read_text()
+        rule = css[css.index(".facet-value[aria-current]::before") :]
+        self.assertIn('content: "\\2713"', rule[: rule.index("}")])
+
     def test_it_keeps_the_stylesheet_small(self):
         self.assertLess(len(CSS.read_bytes()), 16_000)
