@@ -5,37 +5,11 @@ from django.urls import reverse
 from shelf.catalogue import browse as catalogue
 from shelf.catalogue.browse import SORTS
 from shelf.catalogue.models import VOCABULARIES
-from shelf.front.templatetags.listing import listing_href
-
-# Values shown per facet before the rest fold into "More".
-FACET_SHOWN = 8
+from shelf.front import listing
 
 
 def index(request):
     return redirect("front:resources")
-
-
-def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
-    """First, last and a window around the current page; None marks a gap."""
-    keep = {1, pages, *range(page - around, page + around + 1)}
-    numbers: list[int | None] = []
-    for n in sorted(k for k in keep if 1 <= k <= pages):
-        if numbers and n - numbers[-1] > 1:
-            numbers.append(None)
-        numbers.append(n)
-    return numbers
-
-
-def chips(results) -> list[dict]:
-    """The chosen values, each with the link that removes it."""
-    query = results.query
-    chosen = []
-    for facet in results.facets:
-        for value in facet.values:
-            if value.selected:
-                url = listing_href(query.toggled(facet.name, value.value))
-                chosen.append({"facet": facet.label, "label": value.label, "url": url})
-    return chosen
 
 
 def resources(request):
@@ -45,16 +19,19 @@ def resources(request):
     except catalogue.QueryError as e:
         return render(request, "front/resources.html", {"error": str(e)}, status=400)
 
+    path = reverse("front:resources")
     params = query.params()
     ctx = {
         "query": query,
         "results": results,
-        "chips": chips(results),
+        "rows": listing.rows(results, path),
+        "panels": listing.panels(results, path),
+        "chips": listing.chips(results, path),
+        "pagination": listing.page_links(query, results, path),
         "sorts": SORTS.items(),
-        "slice_shown": f":{FACET_SHOWN}",
-        "slice_more": f"{FACET_SHOWN}:",
-        "api_url": reverse("api:resources") + query.url(page=query.page).rstrip("?"),
-        "page_numbers": page_numbers(results.page, results.pages),
+        "canonical": listing.href(path, query.url(page=query.page)),
+        "without_q": listing.href(path, query.url(q="")),
+        "api_url": listing.href(reverse("api:resources"), query.url(page=query.page)),
         # A new search or sort keeps the filters and starts again at page 1.
         "keep_for_search": [(k, v) for k, v in params if k not in ("q", "page")],
         "keep_for_sort": [(k, v) for k, v in params if k not in ("sort", "page")],

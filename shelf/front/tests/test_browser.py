@@ -97,6 +97,15 @@ class BrowserTests(LiveServerTestCase):
                     self.assertGreaterEqual(link.bounding_box()["height"], 24)
         self.assertEqual(self.errors, [])
 
+    def test_it_lays_out_the_detail_page_on_a_phone(self):
+        for language in ["en", "ar"]:
+            with self.subTest(language=language):
+                page = self.open("/resources/safer-virtual-school/", 360, language)
+                self.screenshot(page, f"detail-360-{language}")
+                self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 360)
+                self.assertEqual(page.locator("h1").inner_text(), "Safer Virtual School")
+        self.assertEqual(self.errors, [])
+
     def test_it_filters_sorts_and_searches_with_javascript_off(self):
         page = self.open("/resources/", 1280, javascript=False)
         page.locator(".facet-value", has_text="Teachers").click()

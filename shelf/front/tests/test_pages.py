@@ -13,6 +13,7 @@ PAGES = [
     "/resources/?page=abc",
     "/resources/mandatory-reporter-infographic/",
     "/resources/no-such-thing/",
+    "/resources/?q=%3Cscript%3Ealert(1)%3C/script%3E%22%27",
 ]
 
 
@@ -72,6 +73,20 @@ class PageTests(BaseTestCase):
         r = self.client.get("/static/front/shelf.css")
         self.assertEqual(r.status_code, 200)
         self.assertIn(b"margin-inline", b"".join(r.streaming_content))
+
+    def test_it_escapes_the_search_everywhere_it_shows_it(self):
+        html = self.client.get("/resources/?q=%3Cb%3Ex%22y").content.decode()
+        self.assertNotIn("<b>", html)
+        self.assertIn("<title>“&lt;b&gt;x&quot;y” · Resources · Shelf</title>", html)
+        self.assertIn('value="&lt;b&gt;x&quot;y"', html)
+
+
+class EmptyLibraryTests(BaseTestCase):
+    def test_it_says_the_library_is_empty_without_an_empty_sidebar(self):
+        r = self.client.get("/resources/")
+        self.assertContains(r, "0 resources")
+        self.assertContains(r, "The library has no resources yet.")
+        self.assertNotContains(r, "<aside")
 
 
 class LanguageTests(BaseTestCase):
