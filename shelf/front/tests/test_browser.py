@@ -92,10 +92,18 @@ class BrowserTests(LiveServerTestCase):
                     self.assertGreater(filters["x"], results["x"])
                 else:
                     self.assertLess(filters["x"], results["x"])
-                # Every facet link is a comfortable target (WCAG 2.2: 24px).
-                for link in page.locator(".facet-value").all():
-                    self.assertGreaterEqual(link.bounding_box()["height"], 24)
+                self.assert_targets_are_large_enough(page)
         self.assertEqual(self.errors, [])
+
+    def assert_targets_are_large_enough(self, page):
+        """WCAG 2.2 target size: every control at least 24 CSS px tall."""
+        small = page.evaluate(
+            """() => [...document.querySelectorAll('a, button, select, input, summary')]
+                .filter(e => !e.closest('.visually-hidden, .skip-link'))
+                .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect().height])
+                .filter(([_, h]) => h > 0 && h < 24)"""
+        )
+        self.assertEqual(small, [])
 
     def test_it_lays_out_the_detail_page_on_a_phone(self):
         for language in ["en", "ar"]:
@@ -104,6 +112,7 @@ class BrowserTests(LiveServerTestCase):
                 self.screenshot(page, f"detail-360-{language}")
                 self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 360)
                 self.assertEqual(page.locator("h1").inner_text(), "Safer Virtual School")
+                self.assert_targets_are_large_enough(page)
         self.assertEqual(self.errors, [])
 
     def test_it_filters_sorts_and_searches_with_javascript_off(self):
