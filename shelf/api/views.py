@@ -9,6 +9,7 @@ import functools
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.defaults import page_not_found
 
 from shelf.api import serializers
 from shelf.catalogue import browse as catalogue
@@ -62,3 +63,12 @@ def resource(request, slug):
     if item is None:
         return json_response({"error": _("No resource with this slug.")}, status=404)
     return json_response(serializers.resource_detail(item, request.user))
+
+
+def not_found(request, exception=None):
+    """The site's 404: JSON under /api/, the HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        response = json_response({"error": _("Not found.")}, status=404)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    return page_not_found(request, exception)

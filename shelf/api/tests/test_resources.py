@@ -152,6 +152,13 @@ class ErrorTests(ApiTestCase):
                 data = self.get(f"/api/v1/resources/{slug}", status=404)
                 self.assertEqual(data, {"error": "No resource with this slug."})
 
+    def test_it_answers_json_for_unknown_api_addresses(self):
+        for url in ["/api/v1/resources/", "/api/v1/nothing", "/api/v2/resources"]:
+            with self.subTest(url=url):
+                self.assertEqual(self.get(url, status=404), {"error": "Not found."})
+        r = self.client.get("/nothing/")
+        self.assertContains(r, "There is nothing at this address", status_code=404)
+
     def test_it_allows_only_get(self):
         r = self.client.post("/api/v1/resources")
         self.assertEqual(r.status_code, 405)
