@@ -167,6 +167,7 @@ class ErrorTests(ApiTestCase):
         self.assertEqual(
             self.client.delete("/api/v1/resources/safer-virtual-school").status_code, 405
         )
+        self.assertEqual(self.client.head("/api/v1/resources").status_code, 200)
 
 
 class HeaderTests(ApiTestCase):
