@@ -102,6 +102,7 @@ class VisibilityTests(DetailTestCase):
         self.client.force_login(self.alice)
         r = self.client.get("/resources/members-briefing/")
         self.assertContains(r, "Members Briefing")
+        self.assertContains(r, '<p class="badge">Members only')
 
     def test_it_answers_404_for_an_unknown_slug(self):
         self.assertEqual(self.client.get("/resources/no-such-thing/").status_code, 404)

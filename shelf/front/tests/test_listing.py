@@ -64,6 +64,8 @@ class ListingTests(ListingTestCase):
         self.assertIn("Members Briefing", titles(r))
         self.assertNotIn("Unfinished Draft", titles(r))
         self.assertContains(r, ">5 resources</p>")
+        self.assertContains(r, '<span class="badge">Members only</span>', count=1)
+        self.assertContains(r, "Signed in as alice")
 
     def test_it_shows_each_result_with_terms_publishers_date_summary_and_read_more(self):
         r = self.client.get("/resources/?topic=child-trafficking")
