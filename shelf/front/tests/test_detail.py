@@ -1,5 +1,8 @@
 import datetime as dt
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from shelf.catalogue.factories import make_catalogue, make_resource
 from shelf.catalogue.models import Status, Visibility
 from shelf.test import BaseTestCase
@@ -176,3 +179,21 @@ class LinkTests(DetailTestCase):
         r = self.client.get(current.get_absolute_url())
         self.assertNotContains(r, "Replaces")
         self.assertNotContains(r, "Members edition")
+
+
+class DetailQueryCountTests(BaseTestCase):
+    def queries_for(self, url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        return len(ctx.captured_queries)
+
+    def test_it_does_not_grow_with_translations_and_related_items(self):
+        terms = {"topic": ["Grooming"], "audience": ["Parents"], "publisher": ["ICMEC"]}
+        item = make_resource("Item", slug="item", terms=terms)
+        for n in range(2):
+            item.translations.add(make_resource(f"T{n}", language="fr", terms=terms))
+        few = self.queries_for("/resources/item/")
+        for n in range(2, 8):
+            item.translations.add(make_resource(f"T{n}", language="fr", terms=terms))
+        self.assertContains(self.client.get("/resources/item/"), "T7")
+        self.assertEqual(self.queries_for("/resources/item/"), few)
