@@ -2,6 +2,8 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.test import RequestFactory
+from django.views.defaults import server_error
 
 from shelf.catalogue.factories import make_catalogue
 from shelf.test import BaseTestCase
@@ -79,6 +81,14 @@ class PageTests(BaseTestCase):
         self.assertNotIn("<b>", html)
         self.assertIn("<title>“&lt;b&gt;x&quot;y” · Resources · Shelf</title>", html)
         self.assertIn('value="&lt;b&gt;x&quot;y"', html)
+
+
+class ErrorPageTests(BaseTestCase):
+    def test_it_renders_the_server_error_page_without_a_request_context(self):
+        r = server_error(RequestFactory().get("/resources/"))
+        self.assertEqual(r.status_code, 500)
+        self.assertIn(b"<h1>Something went wrong</h1>", r.content)
+        self.assertIn(b'<link rel="stylesheet" href="/static/front/shelf.css">', r.content)
 
 
 class EmptyLibraryTests(BaseTestCase):
