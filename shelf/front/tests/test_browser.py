@@ -105,12 +105,12 @@ class BrowserTests(LiveServerTestCase):
         )
         self.assertEqual(small, [])
 
-    def test_it_lays_out_the_detail_page_on_a_phone(self):
-        for language in ["en", "ar"]:
-            with self.subTest(language=language):
-                page = self.open("/resources/safer-virtual-school/", 360, language)
-                self.screenshot(page, f"detail-360-{language}")
-                self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 360)
+    def test_it_lays_out_the_detail_page(self):
+        for width, language in [(360, "en"), (360, "ar"), (1280, "en")]:
+            with self.subTest(width=width, language=language):
+                page = self.open("/resources/safer-virtual-school/", width, language)
+                self.screenshot(page, f"detail-{width}-{language}")
+                self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), width)
                 self.assertEqual(page.locator("h1").inner_text(), "Safer Virtual School")
                 self.assert_targets_are_large_enough(page)
         self.assertEqual(self.errors, [])

@@ -75,6 +75,10 @@ class DetailPageTests(DetailTestCase):
         )
         self.assertContains(
             r,
+            '<a href="/api/v1/resources/mandatory-reporter-infographic">This resource as JSON</a>',
+        )
+        self.assertContains(
+            r,
             '<link rel="canonical" '
             'href="http://127.0.0.1:8000/resources/mandatory-reporter-infographic/">',
         )
