@@ -8,6 +8,7 @@ the HTTPS redirect.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
     "shelf.ingest",
     "shelf.front",
     "shelf.api",
+    "simple_history",
+    "axes",
+    "shelf.curation",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +82,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Revisions record who made them.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shelf.urls"
@@ -178,3 +186,35 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
+
+# Curation: sign-in, roles, revisions.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "front:resources"
+LOGOUT_REDIRECT_URL = "front:resources"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account is refused before its password is checked.
+    "shelf.curation.backends.SignInLockBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes counts failed sign-ins only (anonymous browsing records nothing)
+# and locks the username, from the address it was tried from, after
+# SIGNIN_FAILURE_LIMIT failures for SIGNIN_LOCKOUT_MINUTES. SIGNIN_LOCK_BY=username
+# locks the account whatever the address (stronger against botnets, but lets
+# anyone lock a known username out).
+AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGNIN_LOCKOUT_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = (
+    ["username"]
+    if os.getenv("SIGNIN_LOCK_BY", "username,ip_address") == "username"
+    else [["username", "ip_address"]]
+)
+AXES_RESET_ON_SUCCESS = True
+# Successful sign-ins go to Shelf's own audit log, without an address.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "curation/locked.html"
+AXES_IPWARE_PROXY_COUNT = envint("SIGNIN_PROXY_COUNT", "0") or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if envbool("SECURE_PROXY_SSL_HEADER", "False")
+    else ["REMOTE_ADDR"]
+)

@@ -6,4 +6,5 @@ urlpatterns = [
     path("api/v1/", include("shelf.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shelf.curation.urls")),
 ]
