@@ -40,6 +40,9 @@ def declare_fields(form_class, fields: dict) -> None:
 class ResourceAdminForm(forms.ModelForm):
     # Set by ResourceAdmin when the form shows an old revision: its terms.
     revision_term_ids: list[int] | None = None
+    source_url = forms.URLField(
+        label=_("source URL"), max_length=1000, required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = Resource

@@ -101,6 +101,15 @@ def on_user_loaded(sender, instance, **kwargs):
 
 
 def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear" and not reverse:
+        # After the clear there is nothing left to name.
+        names = sorted(instance.groups.values_list("name", flat=True))
+        if names:
+            record(current_user(), ROLE_CHANGE, instance, removed=names)
+        return
+    if action == "post_clear" and not reverse:
+        sync_staff(instance)
+        return
     if action not in ("post_add", "post_remove") or not pk_set:
         return
     change = "added" if action == "post_add" else "removed"

@@ -100,5 +100,6 @@ def assign_role(user, role: str) -> None:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
     # The groups signal handler records the change and sets ``is_staff``.
-    user.groups.remove(*Group.objects.filter(name__in=set(ROLES) - {role}))
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.remove(*user.groups.filter(name__in=set(ROLES) - {role}))
+    if not user.groups.filter(name=role).exists():
+        user.groups.add(Group.objects.get(name=role))
