@@ -264,9 +264,10 @@ class ResourceAdmin(SimpleHistoryAdmin):
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         transition = workflow.TRANSITIONS.get(action)
-        if transition is None:
+        if transition is None or not request.user.has_perm(transition.permission):
             raise PermissionDenied
-        form = WorkflowForm(request.POST or None, transition=transition)
+        data = request.POST if request.method == "POST" else None
+        form = WorkflowForm(data, transition=transition)
         if request.method == "POST" and form.is_valid():
             try:
                 workflow.apply(
