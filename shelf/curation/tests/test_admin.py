@@ -262,7 +262,9 @@ class UserAdminTestCase(CurationTestCase):
         user = User.objects.get(pk=self.member.pk)
         self.assertEqual(list(user.groups.values_list("name", flat=True)), ["reviewer"])
         self.assertTrue(user.is_staff)
-        changes = AuditEvent.objects.filter(action="role change", target_id=str(user.pk), actor=self.admin)
+        changes = AuditEvent.objects.filter(
+            action="role change", target_id=str(user.pk), actor=self.admin
+        )
         details = [e.details for e in changes]
         self.assertIn({"added": ["reviewer"]}, details)
         self.assertIn({"removed": ["member"]}, details)
@@ -274,7 +276,9 @@ class UserAdminTestCase(CurationTestCase):
         self.assertNotContains(r, 'name="is_superuser"')
         r = self.client.post(f"/admin/auth/user/{root.pk}/change/", {"username": "taken"})
         self.assertEqual(r.status_code, 403)
-        r = self.client.post(f"/admin/auth/user/{root.pk}/password/", {"password1": "a", "password2": "a"})
+        r = self.client.post(
+            f"/admin/auth/user/{root.pk}/password/", {"password1": "a", "password2": "a"}
+        )
         self.assertEqual(r.status_code, 403)
 
     def test_reviewers_cannot_manage_users(self):

@@ -55,7 +55,11 @@ class AuditLogTestCase(CurationTestCase):
 
     def test_it_records_role_changes(self):
         self.member.groups.add(Group.objects.get(name="editor"))
-        event = AuditEvent.objects.filter(action=audit.ROLE_CHANGE, target_id=str(self.member.pk)).order_by("id").last()
+        event = (
+            AuditEvent.objects.filter(action=audit.ROLE_CHANGE, target_id=str(self.member.pk))
+            .order_by("id")
+            .last()
+        )
         self.assertEqual(event.details, {"added": ["editor"]})
         self.member.is_superuser = True
         self.member.save()
@@ -87,7 +91,9 @@ class AuditAdminTestCase(CurationTestCase):
                 self.client.force_login(user)
                 r = self.client.get("/admin/curation/auditevent/")
                 self.assertContains(r, "upload")
-                r = self.client.post(f"/admin/curation/auditevent/{event.pk}/delete/", {"post": "yes"})
+                r = self.client.post(
+                    f"/admin/curation/auditevent/{event.pk}/delete/", {"post": "yes"}
+                )
                 self.assertEqual(r.status_code, 403)
                 r = self.client.get("/admin/curation/auditevent/add/")
                 self.assertEqual(r.status_code, 403)
@@ -135,7 +141,9 @@ class SignInTestCase(CurationTestCase):
     def test_it_locks_the_admin_sign_in_too(self):
         for _ in range(3):
             self.client.post("/admin/login/", {"username": "ed", "password": "nope"})
-        r = self.client.post("/admin/login/", {"username": "ed", "password": "correct horse battery"})
+        r = self.client.post(
+            "/admin/login/", {"username": "ed", "password": "correct horse battery"}
+        )
         self.assertEqual(r.status_code, 429)
 
     def test_anonymous_browsing_records_nothing(self):
@@ -145,7 +153,9 @@ class SignInTestCase(CurationTestCase):
         self.client.get("/accounts/login/")
         self.assertEqual(AccessAttempt.objects.count(), 0)
         self.assertEqual(AccessLog.objects.count(), 0)
-        self.assertEqual(AuditEvent.objects.exclude(action__in=["user created", "role change"]).count(), 0)
+        self.assertEqual(
+            AuditEvent.objects.exclude(action__in=["user created", "role change"]).count(), 0
+        )
 
     def test_it_signs_out_only_by_post_and_records_it(self):
         self.client.force_login(self.editor)
@@ -153,7 +163,9 @@ class SignInTestCase(CurationTestCase):
         r = self.client.post("/accounts/logout/")
         self.assertRedirects(r, "/resources/", fetch_redirect_response=False)
         self.assertNotIn("_auth_user_id", self.client.session)
-        self.assertTrue(AuditEvent.objects.filter(action=audit.SIGN_OUT, actor=self.editor).exists())
+        self.assertTrue(
+            AuditEvent.objects.filter(action=audit.SIGN_OUT, actor=self.editor).exists()
+        )
 
     def test_the_sign_in_form_rejects_posts_without_csrf(self):
         from django.test import Client

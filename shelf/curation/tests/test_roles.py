@@ -12,18 +12,23 @@ class RolesTestCase(CurationTestCase):
         for role, codenames in ROLES.items():
             with self.subTest(role=role):
                 group = Group.objects.get(name=role)
-                self.assertEqual(
-                    set(group.permissions.all()), set(permissions_for(codenames))
-                )
+                self.assertEqual(set(group.permissions.all()), set(permissions_for(codenames)))
 
     def test_it_undoes_permissions_added_by_hand_on_the_next_sync(self):
         group = Group.objects.get(name="editor")
         group.permissions.add(*permissions_for(["catalogue.publish_resource"]))
         sync_roles()
-        self.assertNotIn("catalogue.publish_resource", self.fresh(self.editor).get_all_permissions())
+        self.assertNotIn(
+            "catalogue.publish_resource", self.fresh(self.editor).get_all_permissions()
+        )
 
     def test_it_lets_only_reviewers_and_admins_publish(self):
-        cases = [(self.member, False), (self.editor, False), (self.reviewer, True), (self.admin, True)]
+        cases = [
+            (self.member, False),
+            (self.editor, False),
+            (self.reviewer, True),
+            (self.admin, True),
+        ]
         for user, can in cases:
             with self.subTest(user=user.username):
                 self.assertEqual(user.has_perm("catalogue.publish_resource"), can)

@@ -71,7 +71,9 @@ class WorkflowTestCase(CurationTestCase):
         for name, status in steps:
             workflow.apply(self.draft, name, self.reviewer)
             self.assertEqual(Resource.objects.get(pk=self.draft.pk).status, status)
-        events = AuditEvent.objects.filter(target_id=str(self.draft.pk), target_type="catalogue.resource")
+        events = AuditEvent.objects.filter(
+            target_id=str(self.draft.pk), target_type="catalogue.resource"
+        )
         actions = list(events.order_by("id").values_list("action", flat=True))
         self.assertEqual(actions, ["publish", "unpublish", "archive", "restore"])
 
@@ -108,8 +110,12 @@ class ScheduledPublishTestCase(CurationTestCase):
     def test_the_command_publishes_only_items_that_are_due(self):
         later = make_resource("Later", status=Status.REVIEW)
         with time_machine.travel(NOW):
-            workflow.apply(self.item, "publish", self.reviewer, publish_at=NOW + datetime.timedelta(hours=1))
-            workflow.apply(later, "publish", self.reviewer, publish_at=NOW + datetime.timedelta(days=9))
+            workflow.apply(
+                self.item, "publish", self.reviewer, publish_at=NOW + datetime.timedelta(hours=1)
+            )
+            workflow.apply(
+                later, "publish", self.reviewer, publish_at=NOW + datetime.timedelta(days=9)
+            )
         with time_machine.travel(NOW + datetime.timedelta(hours=2)):
             call_command("publish_scheduled", stdout=open("/dev/null", "w"))  # noqa: SIM115
         self.item.refresh_from_db()
@@ -132,7 +138,10 @@ class ScheduledPublishTestCase(CurationTestCase):
 
     def test_rejecting_cancels_the_schedule(self):
         workflow.apply(
-            self.item, "publish", self.reviewer, publish_at=timezone.now() + datetime.timedelta(days=1)
+            self.item,
+            "publish",
+            self.reviewer,
+            publish_at=timezone.now() + datetime.timedelta(days=1),
         )
         workflow.apply(self.item, "reject", self.reviewer, reason="Embargo moved")
         self.item.refresh_from_db()
