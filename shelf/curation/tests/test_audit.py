@@ -35,9 +35,8 @@ class AuditLogTestCase(CurationTestCase):
             "queryset delete": lambda: AuditEvent.objects.all().delete(),
         }
         for name, attempt in attempts.items():
-            with self.subTest(name):
-                with self.assertRaises(AppendOnlyError):
-                    attempt()
+            with self.subTest(name), self.assertRaises(AppendOnlyError):
+                attempt()
         self.assertEqual(AuditEvent.objects.get(pk=event.pk).action, audit.IMPORT)
 
     def test_it_keeps_events_of_deleted_accounts(self):
@@ -113,7 +112,7 @@ class SignInTestCase(CurationTestCase):
     def test_the_sign_in_page_extends_the_site_and_has_csrf(self):
         r = self.client.get("/accounts/login/")
         self.assertContains(r, "csrfmiddlewaretoken")
-        self.assertContains(r, '<main id="main">')
+        self.assertContains(r, 'id="main"')
 
     def test_it_signs_in_and_records_it(self):
         r = self.sign_in("correct horse battery")

@@ -33,9 +33,11 @@ class WorkflowTestCase(CurationTestCase):
     def test_it_refuses_every_reviewer_action_to_an_editor_and_a_member(self):
         for name in ("publish", "reject", "unpublish", "archive", "restore"):
             for user in (self.editor, self.member):
-                with self.subTest(action=name, user=user.username):
-                    with self.assertRaises(PermissionDenied):
-                        workflow.check(self.draft, name, user)
+                with (
+                    self.subTest(action=name, user=user.username),
+                    self.assertRaises(PermissionDenied),
+                ):
+                    workflow.check(self.draft, name, user)
 
     def test_it_lets_a_reviewer_publish_and_marks_it_reviewed(self):
         workflow.apply(self.draft, "submit", self.editor)
