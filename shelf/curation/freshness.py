@@ -32,11 +32,10 @@ def drafts():
 
 
 def failed_files() -> list:
-    """Files whose text extraction failed. The hook for ``shelf.files``:
-    empty until that app is installed; it may provide
-    ``shelf.files.models.File.objects.failed()``."""
+    """Files whose reading or text extraction failed, newest first, with
+    their resource. The hook for ``shelf.files``: empty until it is installed."""
     if not apps.is_installed("shelf.files"):
         return []
-    File = apps.get_model("files", "File")
-    failed = getattr(File.objects, "failed", None)
-    return list(failed()[:LIMIT]) if failed else []
+    ResourceFile = apps.get_model("files", "ResourceFile")
+    failed = ResourceFile.objects.filter(status="failed").select_related("resource")
+    return list(failed.order_by("-created")[:LIMIT])

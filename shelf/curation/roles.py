@@ -24,9 +24,9 @@ can_edit = [
     "catalogue.add_resource",
     "catalogue.change_resource",
     "catalogue.view_term",
-    "files.view_file",
-    "files.add_file",
-    "files.change_file",
+    "files.view_resourcefile",
+    "files.add_resourcefile",
+    "files.change_resourcefile",
 ]
 
 # Publish, unpublish, archive, restore, reject, approve for a later date.
@@ -43,7 +43,7 @@ can_administer = [
     "search.add_synonym",
     "search.change_synonym",
     "search.delete_synonym",
-    "files.delete_file",
+    "files.delete_resourcefile",
     "auth.view_user",
     "auth.add_user",
     "auth.change_user",

@@ -46,13 +46,15 @@ class DashboardTestCase(CurationTestCase):
         self.assertEqual(freshness.failed_files(), [])
 
     def test_the_failed_files_hook_asks_the_files_app_when_installed(self):
-        file_model = mock.Mock()
-        file_model.objects.failed.return_value = ["broken.pdf"]
+        file_model = mock.MagicMock()
+        failed = file_model.objects.filter.return_value.select_related.return_value
+        failed.order_by.return_value = ["broken.pdf"]
         with (
             mock.patch.object(freshness.apps, "is_installed", return_value=True),
             mock.patch.object(freshness.apps, "get_model", return_value=file_model),
         ):
             self.assertEqual(freshness.failed_files(), ["broken.pdf"])
+        file_model.objects.filter.assert_called_once_with(status="failed")
 
     def test_the_admin_index_links_to_the_dashboard(self):
         self.client.force_login(self.editor)
