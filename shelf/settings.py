@@ -209,12 +209,14 @@ AXES_LOCKOUT_PARAMETERS = (
     else [["username", "ip_address"]]
 )
 AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
 # Successful sign-ins go to Shelf's own audit log, without an address.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "curation/locked.html"
-AXES_IPWARE_PROXY_COUNT = envint("SIGNIN_PROXY_COUNT", "0") or None
+# Behind a reverse proxy the address comes from X-Forwarded-For, counting
+# SIGNIN_PROXY_COUNT proxies from the right, so a client cannot forge it.
+_BEHIND_PROXY = envbool("SECURE_PROXY_SSL_HEADER", "False")
+AXES_IPWARE_PROXY_COUNT = envint("SIGNIN_PROXY_COUNT", "1" if _BEHIND_PROXY else "0") or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if envbool("SECURE_PROXY_SSL_HEADER", "False")
-    else ["REMOTE_ADDR"]
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _BEHIND_PROXY else ["REMOTE_ADDR"]
 )

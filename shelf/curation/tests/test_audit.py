@@ -137,6 +137,16 @@ class SignInTestCase(CurationTestCase):
         self.assertNotIn("_auth_user_id", self.client.session)
         self.assertTrue(AuditEvent.objects.filter(action=audit.SIGN_IN_LOCKED).exists())
 
+    def test_axes_keeps_the_address_of_failures_but_never_the_password(self):
+        from axes.models import AccessAttempt
+
+        self.sign_in("hunter2-wrong")
+        attempt = AccessAttempt.objects.get()
+        self.assertEqual((attempt.username, attempt.ip_address), ("ed", "127.0.0.1"))
+        self.assertNotIn("hunter2", attempt.post_data)
+        self.sign_in("correct horse battery")
+        self.assertEqual(AccessAttempt.objects.count(), 0)
+
     def test_it_locks_the_admin_sign_in_too(self):
         for _ in range(3):
             self.client.post("/admin/login/", {"username": "ed", "password": "nope"})
