@@ -257,6 +257,7 @@ class ResourceAdmin(SimpleHistoryAdmin):
         obj = self.get_object(request, object_id)
         if obj is not None:
             extra_context["workflow_actions"] = workflow.allowed(obj, request.user)
+            extra_context["last_transition"] = workflow.last_transition(obj)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def workflow_view(self, request, object_id, action):

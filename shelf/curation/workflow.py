@@ -147,6 +147,20 @@ def apply(
     return resource
 
 
+def last_transition(resource: Resource):
+    """The latest workflow event of ``resource`` (who sent it back and why)."""
+    from shelf.curation.models import AuditEvent
+
+    actions = [*TRANSITIONS, SCHEDULE]
+    return (
+        AuditEvent.objects.filter(
+            target_type=resource._meta.label_lower, target_id=str(resource.pk), action__in=actions
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
 def publish_due(now: datetime.datetime | None = None) -> list[Resource]:
     """Publish every approved item whose time has come. Each is saved on
     its own, like any other publish, so revisions and the search index see it."""

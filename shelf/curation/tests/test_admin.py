@@ -108,6 +108,11 @@ class ResourceAdminTestCase(CurationTestCase):
         self.assertEqual(r.status_code, 302)
         resource.refresh_from_db()
         self.assertEqual(resource.status, Status.DRAFT)
+        # The editor sees why on the item's page.
+        self.client.force_login(self.editor)
+        r = self.client.get(f"{CHANGELIST}{resource.pk}/change/")
+        self.assertContains(r, "Last step: reject by rita")
+        self.assertContains(r, "The date is wrong.")
 
     def test_a_reviewer_schedules_a_publish_date(self):
         resource = make_resource("Embargoed", status=Status.REVIEW)
