@@ -1,12 +1,18 @@
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
 from shelf.curation import freshness
 
 
-@staff_member_required(login_url="login")
 def dashboard(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    # A signed-in member sent back to the sign-in page would bounce between
+    # the two pages; tell them plainly instead.
+    if not request.user.is_staff:
+        raise PermissionDenied
     today = timezone.localdate()
     overdue = freshness.overdue(today)
     in_review = freshness.in_review()

@@ -39,7 +39,7 @@ class DashboardTestCase(CurationTestCase):
         self.assertRedirects(r, "/accounts/login/?next=/curation/", fetch_redirect_response=False)
         self.client.force_login(self.member)
         r = self.client.get("/curation/")
-        self.assertEqual(r.status_code, 302)
+        self.assertEqual(r.status_code, 403)
         self.assertNotIn("Stale advice", r.content.decode())
 
     def test_the_failed_files_hook_is_empty_without_the_files_app(self):
