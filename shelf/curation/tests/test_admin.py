@@ -56,6 +56,32 @@ class ResourceAdminTestCase(CurationTestCase):
         self.assertEqual(set(resource.terms.all()), {self.parents, self.icmec})
         self.assertEqual(resource.publishers, [self.icmec])
 
+    def test_it_links_translations_both_ways_and_editions(self):
+        english = make_resource("Guide for parents", language="en")
+        older = make_resource("Guide for parents (2019)", language="en")
+        french = make_resource("Guide pour les parents", status=Status.DRAFT, language="fr")
+        self.client.force_login(self.editor)
+        data = form_data(french, translations=[str(english.pk)], supersedes=str(older.pk))
+        r = self.client.post(f"{CHANGELIST}{french.pk}/change/", data)
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(list(english.translations.all()), [french])
+        self.assertEqual(list(older.superseded_by.all()), [french])
+
+    def test_editors_can_look_up_items_to_link(self):
+        make_resource("Guide for parents")
+        self.client.force_login(self.editor)
+        r = self.client.get(
+            "/admin/autocomplete/",
+            {
+                "term": "parents",
+                "app_label": "catalogue",
+                "model_name": "resource",
+                "field_name": "translations",
+            },
+        )
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual([x["text"] for x in r.json()["results"]], ["Guide for parents"])
+
     def test_one_save_is_one_revision_with_its_terms_and_author(self):
         resource = make_resource("Guide", status=Status.DRAFT, terms=[self.parents])
         before = resource.history.count()
