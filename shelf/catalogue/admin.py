@@ -37,6 +37,13 @@ def declare_fields(form_class, fields: dict) -> None:
     form_class.base_fields.update(fields)
 
 
+class TermsField(forms.ModelMultipleChoiceField):
+    """Terms of one vocabulary, listed by label alone."""
+
+    def label_from_instance(self, obj: Term) -> str:
+        return obj.label
+
+
 class ResourceAdminForm(forms.ModelForm):
     # Set by ResourceAdmin when the form shows an old revision: its terms.
     revision_term_ids: list[int] | None = None
@@ -93,7 +100,7 @@ class ResourceAdminForm(forms.ModelForm):
 declare_fields(
     ResourceAdminForm,
     {
-        f"terms_{name}": forms.ModelMultipleChoiceField(
+        f"terms_{name}": TermsField(
             queryset=Term.objects.filter(vocabulary=name),
             required=False,
             label=label,
