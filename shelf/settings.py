@@ -213,10 +213,15 @@ AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
 # Successful sign-ins go to Shelf's own audit log, without an address.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "curation/locked.html"
-# Behind a reverse proxy the address comes from X-Forwarded-For, counting
-# SIGNIN_PROXY_COUNT proxies from the right, so a client cannot forge it.
-_BEHIND_PROXY = envbool("SECURE_PROXY_SSL_HEADER", "False")
-AXES_IPWARE_PROXY_COUNT = envint("SIGNIN_PROXY_COUNT", "1" if _BEHIND_PROXY else "0") or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _BEHIND_PROXY else ["REMOTE_ADDR"]
+# Behind SIGNIN_PROXY_COUNT reverse proxies the address is read from
+# X-Forwarded-For, counting from the right (the entries our proxies added),
+# so a client cannot choose it by sending the header itself.
+_SIGNIN_PROXIES = envint(
+    "SIGNIN_PROXY_COUNT", "1" if envbool("SECURE_PROXY_SSL_HEADER", "False") else "0"
 )
+if _SIGNIN_PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    # ipware counts the proxies listed in the header, not the last one.
+    AXES_IPWARE_PROXY_COUNT = _SIGNIN_PROXIES - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]

@@ -147,6 +147,27 @@ class SignInTestCase(CurationTestCase):
         self.sign_in("correct horse battery")
         self.assertEqual(AccessAttempt.objects.count(), 0)
 
+    def test_behind_a_proxy_it_reads_the_address_the_proxy_saw(self):
+        from axes.helpers import get_client_ip_address
+        from django.test import RequestFactory
+
+        def address(forwarded_for: str) -> str:
+            request = RequestFactory().post(
+                "/accounts/login/", HTTP_X_FORWARDED_FOR=forwarded_for, REMOTE_ADDR="10.0.0.1"
+            )
+            return get_client_ip_address(request)
+
+        behind_one_proxy = {
+            "AXES_IPWARE_META_PRECEDENCE_ORDER": ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
+            "AXES_IPWARE_PROXY_COUNT": 0,
+        }
+        with self.settings(**behind_one_proxy):
+            self.assertEqual(address("203.0.113.9"), "203.0.113.9")
+            # A client that sends its own header does not get to choose.
+            self.assertEqual(address("6.6.6.6, 203.0.113.9"), "10.0.0.1")
+        with self.settings(AXES_IPWARE_META_PRECEDENCE_ORDER=["REMOTE_ADDR"]):
+            self.assertEqual(address("6.6.6.6"), "10.0.0.1")
+
     def test_it_locks_the_admin_sign_in_too(self):
         for _ in range(3):
             self.client.post("/admin/login/", {"username": "ed", "password": "nope"})
