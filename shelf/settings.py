@@ -8,6 +8,7 @@ the HTTPS redirect.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
     "shelf.ingest",
     "shelf.front",
     "shelf.api",
+    "simple_history",
+    "axes",
+    "shelf.curation",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +84,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Revisions record who made them.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shelf.urls"
@@ -180,3 +188,42 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
+
+# Curation: sign-in, roles, revisions.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "front:resources"
+LOGOUT_REDIRECT_URL = "front:resources"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account is refused before its password is checked.
+    "shelf.curation.backends.SignInLockBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes counts failed sign-ins only (anonymous browsing records nothing)
+# and locks the username, from the address it was tried from, after
+# SIGNIN_FAILURE_LIMIT failures for SIGNIN_LOCKOUT_MINUTES. SIGNIN_LOCK_BY=username
+# locks the account whatever the address (stronger against botnets, but lets
+# anyone lock a known username out).
+AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGNIN_LOCKOUT_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = (
+    ["username"]
+    if os.getenv("SIGNIN_LOCK_BY", "username,ip_address") == "username"
+    else [["username", "ip_address"]]
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+# Successful sign-ins go to Shelf's own audit log, without an address.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "curation/locked.html"
+# Behind SIGNIN_PROXY_COUNT reverse proxies the address is read from
+# X-Forwarded-For, counting from the right (the entries our proxies added),
+# so a client cannot choose it by sending the header itself.
+_SIGNIN_PROXIES = envint(
+    "SIGNIN_PROXY_COUNT", "1" if envbool("SECURE_PROXY_SSL_HEADER", "False") else "0"
+)
+if _SIGNIN_PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    # ipware counts the proxies listed in the header, not the last one.
+    AXES_IPWARE_PROXY_COUNT = _SIGNIN_PROXIES - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]

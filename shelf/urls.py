@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/v1/", include("shelf.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shelf.curation.urls")),
 ]
 
 handler404 = "shelf.api.views.not_found"
