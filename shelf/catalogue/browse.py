@@ -104,7 +104,9 @@ class TermFacet:
     def validate(self, values: list[str], terms: dict) -> None:
         for value in values:
             if (self.name, value) not in terms:
-                raise QueryError(_("Unknown %(facet)s: %(value)s") % {"facet": self.name, "value": value})
+                raise QueryError(
+                    _("Unknown %(facet)s: %(value)s") % {"facet": self.name, "value": value}
+                )
 
 
 class YearFacet:
@@ -117,7 +119,9 @@ class YearFacet:
     def validate(self, values: list[str], terms: dict) -> None:
         for value in values:
             if not (value.isascii() and value.isdigit() and len(value) == 4):
-                raise QueryError(_("Year must be four digits, not %(value)s") % {"value": value[:20]})
+                raise QueryError(
+                    _("Year must be four digits, not %(value)s") % {"value": value[:20]}
+                )
 
 
 FACETS: list[TermFacet | YearFacet] = [TermFacet(name, label) for name, label in VOCABULARIES]
@@ -133,11 +137,15 @@ def parse(params: QueryDict) -> Query:
         q = q[:MAX_QUERY_LENGTH]
     sort = params.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
-        raise QueryError(_("Unknown sort %(sort)s; use one of: %(sorts)s") % {
-            "sort": sort[:30], "sorts": ", ".join(SORTS)})
+        raise QueryError(
+            _("Unknown sort %(sort)s; use one of: %(sorts)s")
+            % {"sort": sort[:30], "sorts": ", ".join(SORTS)}
+        )
     raw_page = params.get("page", "1") or "1"
     if not (raw_page.isascii() and raw_page.isdigit()) or int(raw_page) < 1 or len(raw_page) > 6:
-        raise QueryError(_("Page must be a whole number from 1, not %(page)s") % {"page": raw_page[:20]})
+        raise QueryError(
+            _("Page must be a whole number from 1, not %(page)s") % {"page": raw_page[:20]}
+        )
     selected = {}
     for facet in FACETS:
         values = [v for v in dict.fromkeys(params.getlist(facet.name)) if v]
@@ -167,7 +175,9 @@ class Results:
 def text_filter(qs, q: str):
     """Plain matching: every word somewhere in the title, summary or body."""
     for word in q.split()[:20]:
-        qs = qs.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word))
+        qs = qs.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        )
     return qs
 
 
@@ -178,8 +188,9 @@ def order(qs, query: Query):
         return qs.order_by("date", "title", "id")
     if query.sort == "title":
         return qs.order_by("title", "id")
-    title_hit = Case(When(title__icontains=query.q, then=Value(1)), default=Value(0),
-                     output_field=IntegerField())
+    title_hit = Case(
+        When(title__icontains=query.q, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
     return qs.annotate(title_hit=title_hit).order_by("-title_hit", "-date", "title", "id")
 
 
@@ -204,8 +215,10 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
     count = matches.count()
     pages = max(1, math.ceil(count / per_page))
     if query.page > pages:
-        raise QueryError(_("There is no page %(page)s; the last page is %(pages)s") % {
-            "page": query.page, "pages": pages})
+        raise QueryError(
+            _("There is no page %(page)s; the last page is %(pages)s")
+            % {"page": query.page, "pages": pages}
+        )
     start = (query.page - 1) * per_page
     resources = list(order(matches, query).with_terms()[start : start + per_page])
     facets = facet_counts(query, matches, filtered, terms)
@@ -242,7 +255,11 @@ def facet_counts(query: Query, matches, filtered, terms) -> list[Facet]:
                 if term and term.vocabulary == facet.name:
                     values.append(FacetValue(term.slug, term.label, n, term.slug in chosen))
             seen = {v.value for v in values}
-            values += [FacetValue(s, terms[(facet.name, s)].label, 0, True) for s in chosen if s not in seen]
+            values += [
+                FacetValue(s, terms[(facet.name, s)].label, 0, True)
+                for s in chosen
+                if s not in seen
+            ]
             values.sort(key=lambda v: (-v.count, v.label.casefold()))
         facets.append(Facet(facet.name, facet.label, values))
     return facets
