@@ -247,7 +247,7 @@ def _image(source) -> Extracted:
                 thumbnail = _webp(img)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise filetypes._pixel_bomb() from e
-    except FileProblem:
+    except (FileProblem, MemoryError):
         raise
     except Exception as e:
         raise FileProblem("broken", "This image is damaged and cannot be read.") from e
