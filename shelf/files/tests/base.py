@@ -56,6 +56,18 @@ class FilesTestCase(BaseTestCase):
             for name in names
         ]
 
+    @classmethod
+    def attach_now(cls, data: bytes, name: str = "guide.pdf", resource=None):
+        """For setUpTestData, where nothing commits: attach and read at once."""
+        from shelf.files import tasks
+
+        item = services.attach_file(
+            resource=resource or cls.guide, upload=samples.upload(name, data)
+        )
+        tasks.read_file(item.pk)
+        item.refresh_from_db()
+        return item
+
     def attach(self, data: bytes, name: str = "guide.pdf", resource=None, user=None):
         """Attach and run the queued extraction, as after a real commit."""
         with self.captureOnCommitCallbacks(execute=True):

@@ -19,11 +19,9 @@ class DownloadTestCase(FilesTestCase):
         )
         cls.members = make_resource("members", visibility=Visibility.MEMBERS)
         cls.draft = make_resource("draft", status=Status.DRAFT)
-
-    def setUp(self):
-        self.public_pdf = self.attach(samples.pdf(["Public"]), "Guide é.pdf")
-        self.members_pdf = self.attach(samples.pdf(["Members"]), resource=self.members)
-        self.draft_pdf = self.attach(samples.pdf(["Draft"]), resource=self.draft)
+        cls.public_pdf = cls.attach_now(samples.pdf(["Public"]), "Guide é.pdf")
+        cls.members_pdf = cls.attach_now(samples.pdf(["Members"]), resource=cls.members)
+        cls.draft_pdf = cls.attach_now(samples.pdf(["Draft"]), resource=cls.draft)
 
     def get(self, item: ResourceFile, user=None, thumbnail=False):
         if user:

@@ -98,7 +98,8 @@ class FileTypesTestCase(SimpleTestCase):
         self.assertEqual(self.inspect(samples.pdf(["/JS /AA /Launch"])).content_type, PDF)
 
     def test_it_refuses_an_object_stream_it_cannot_decode(self):
-        stream = b"<< /Type /ObjStm /N 1 /First 4 /Filter /LZWDecode /Length 4 >>\nstream\nabcd\nendstream"
+        head = b"<< /Type /ObjStm /N 1 /First 4 /Filter /LZWDecode /Length 4 >>"
+        stream = head + b"\nstream\nabcd\nendstream"
         self.assertEqual(self.refusal(samples.pdf(["x"], objects=[stream])).code, "unchecked")
 
     def test_it_notes_an_encrypted_pdf_for_extraction_to_fail(self):

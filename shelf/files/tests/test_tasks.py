@@ -54,9 +54,9 @@ class ExtractTaskTestCase(FilesTestCase):
 
     def test_it_marks_failed_when_the_reader_crashes(self):
         item = self.stored(samples.pdf(["x"]))
-        with mock.patch("shelf.lib.extract.extract", side_effect=RuntimeError("boom")):
-            with self.settings(SHELF_EXTRACT_ISOLATED=False):
-                item = self.run_task(item)
+        crash = mock.patch("shelf.lib.extract.extract", side_effect=RuntimeError("boom"))
+        with crash, self.settings(SHELF_EXTRACT_ISOLATED=False):
+            item = self.run_task(item)
         self.assertEqual(item.status, FileStatus.FAILED)
         self.assertIn("unexpected error", item.error)
 
