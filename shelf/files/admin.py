@@ -80,6 +80,16 @@ class ResourceFileInline(admin.TabularInline):
     readonly_fields = ["filename", "format_label", _size, "page_count", _status, "created"]
     show_change_link = True
 
+    # Whoever may edit a resource may attach files to it and remove them.
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("catalogue.change_resource")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("catalogue.change_resource")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("catalogue.change_resource")
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = type("UploadForm", (formset.form,), {"user": request.user})

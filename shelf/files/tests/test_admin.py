@@ -1,0 +1,101 @@
+"""Uploading through the admin goes through the same checks."""
+
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.test import RequestFactory
+
+from shelf.catalogue.models import Resource
+from shelf.files.admin import ResourceFileInline
+from shelf.files.models import FileStatus, ResourceFile
+from shelf.files.tests import samples
+from shelf.files.tests.base import FilesTestCase
+
+
+class ResourceFileAdminTestCase(FilesTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.admin = User.objects.create_superuser("ada", "ada@example.org", "password")
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def add(self, data: bytes, name: str):
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(
+                "/admin/files/resourcefile/add/",
+                {"resource": self.guide.pk, "upload": samples.upload(name, data)},
+            )
+
+    def test_it_uploads_and_reads_a_file(self):
+        r = self.add(samples.pdf(["Admin upload"]), "admin.pdf")
+        self.assertEqual(r.status_code, 302)
+        item = ResourceFile.objects.get()
+        self.assertEqual((item.status, item.uploaded_by), (FileStatus.READY, self.admin))
+        self.assertEqual(item.pages.get().text, "Admin upload")
+
+    def test_it_shows_why_a_file_was_refused(self):
+        r = self.add(samples.image("PNG"), "poster.pdf")
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "but its content is a PNG image")
+        self.assertFalse(ResourceFile.objects.exists())
+
+    def test_it_lists_failed_files_with_the_reason(self):
+        item = self.attach(samples.pdf(["x"]))
+        ResourceFile.objects.filter(pk=item.pk).update(
+            status="failed", error="Damaged beyond repair"
+        )
+        r = self.client.get("/admin/files/resourcefile/?status=failed")
+        self.assertContains(r, "Damaged beyond repair")
+
+    def test_it_reads_a_file_again_on_request(self):
+        item = self.attach(samples.pdf(["x"]))
+        ResourceFile.objects.filter(pk=item.pk).update(status="failed", error="old")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                "/admin/files/resourcefile/",
+                {"action": "extract_again", "_selected_action": [item.pk]},
+            )
+        item.refresh_from_db()
+        self.assertEqual((item.status, item.error), (FileStatus.READY, ""))
+
+
+class ResourceFileInlineTestCase(FilesTestCase):
+    def formset(self, files: dict, resource: Resource):
+        request = RequestFactory().post("/")
+        request.user = self.editor
+        inline = ResourceFileInline(Resource, admin.site)
+        FormSet = inline.get_formset(request, resource)
+        prefix = FormSet.get_default_prefix()
+        data = {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+        files = {f"{prefix}-0-upload": f for f in files.values()}
+        return FormSet(data, files, instance=resource, prefix=prefix)
+
+    def test_it_attaches_a_file_to_the_resource(self):
+        formset = self.formset(
+            {"x": samples.upload("deck.pptx", samples.pptx([["Hi"]]))}, self.guide
+        )
+        self.assertTrue(formset.is_valid(), formset.errors)
+        with self.captureOnCommitCallbacks(execute=True):
+            formset.save()
+        item = self.guide.files.get()
+        self.assertEqual((item.filename, item.uploaded_by), ("deck.pptx", self.editor))
+        self.assertEqual(item.pages.get().text, "Hi")
+
+    def test_it_refuses_a_hostile_file_next_to_the_field(self):
+        bomb = samples.upload("report.docx", samples.zip_bomb_docx())
+        formset = self.formset({"x": bomb}, self.guide)
+        self.assertFalse(formset.is_valid())
+        self.assertIn("zip bomb", str(formset.errors))
+
+    def test_it_refuses_a_duplicate_next_to_the_field(self):
+        data = samples.pdf(["x"])
+        self.attach(data)
+        formset = self.formset({"x": samples.upload("again.pdf", data)}, self.guide)
+        self.assertFalse(formset.is_valid())
+        self.assertIn("already attached", str(formset.errors))
