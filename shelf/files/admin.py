@@ -109,7 +109,6 @@ class ResourceFileAdmin(admin.ModelAdmin):
     list_filter = ["status", "content_type"]
     list_select_related = ["resource"]
     search_fields = ["filename", "sha256", "resource__title"]
-    autocomplete_fields = []
     raw_id_fields = ["resource"]
     actions = ["extract_again"]
     readonly_fields = [

@@ -273,18 +273,11 @@ def extract_isolated(
 ) -> Extracted:
     """``extract`` in a child process: a hang becomes a timeout, a memory
     balloon a MemoryError, a crash in a C library an exit code."""
-
-    def limits():
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
     try:
         done = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
-            [sys.executable, "-m", "shelf.lib.extract", str(path), content_type],
+            [sys.executable, "-m", "shelf.lib.extract", str(path), content_type, str(memory_mb)],
             capture_output=True,
             timeout=timeout,
-            preexec_fn=limits,  # noqa: PLW1509 - no threads are started before the fork
             check=False,
         )
     except subprocess.TimeoutExpired as e:
@@ -307,7 +300,16 @@ def extract_isolated(
     return Extracted(pages=answer["pages"], page_count=answer["page_count"], thumbnail=thumbnail)
 
 
-def _main(path: str, content_type: str) -> None:
+def _limit_memory(memory_mb: int) -> None:
+    # Set by the child on itself (not in preexec_fn, which is unsafe when
+    # the parent runs threads), before any file byte is parsed.
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _main(path: str, content_type: str, memory_mb: int) -> None:
+    _limit_memory(memory_mb)
     try:
         result = asdict(extract(Path(path), content_type))
         if result["thumbnail"]:
@@ -335,4 +337,4 @@ def _main(path: str, content_type: str) -> None:
 
 
 if __name__ == "__main__":
-    _main(sys.argv[1], sys.argv[2])
+    _main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
