@@ -9,6 +9,11 @@ from shelf.files import services
 from shelf.files.models import FileStatus, ResourceFile
 
 
+class _Nothing(forms.Widget):
+    def render(self, name, value, attrs=None, renderer=None):
+        return ""
+
+
 class UploadForm(forms.ModelForm):
     """Adds a file through ``attach_file``, so the admin checks uploads
     exactly as every other way in does. Existing files are read-only."""
@@ -23,7 +28,9 @@ class UploadForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            del self.fields["upload"]
+            # The admin's rows all have the column; an attached file cannot be replaced.
+            field = self.fields["upload"]
+            field.required, field.disabled, field.widget = False, True, _Nothing()
 
     def save(self, commit=True):
         if self.instance.pk:
@@ -55,10 +62,17 @@ class UploadForm(forms.ModelForm):
 
 
 def _size(obj):
-    return filesizeformat(obj.size)
+    return filesizeformat(obj.size) if obj.size is not None else "-"
 
 
 _size.short_description = _("size")
+
+
+def _format(obj):
+    return obj.format_label if obj.content_type else "-"
+
+
+_format.short_description = _("format")
 
 
 def _status(obj):
@@ -76,8 +90,8 @@ class ResourceFileInline(admin.TabularInline):
     model = ResourceFile
     form = UploadForm
     extra = 1
-    fields = ["upload", "filename", "format_label", _size, "page_count", _status, "created"]
-    readonly_fields = ["filename", "format_label", _size, "page_count", _status, "created"]
+    fields = ["upload", "filename", _format, _size, "page_count", _status, "created"]
+    readonly_fields = ["filename", _format, _size, "page_count", _status, "created"]
     show_change_link = True
 
     # Whoever may edit a resource may attach files to it and remove them.
@@ -105,7 +119,7 @@ class AdminUploadForm(UploadForm):
 @admin.register(ResourceFile)
 class ResourceFileAdmin(admin.ModelAdmin):
     form = AdminUploadForm
-    list_display = ["filename", "resource", "format_label", _size, "page_count", _status, "created"]
+    list_display = ["filename", "resource", _format, _size, "page_count", _status, "created"]
     list_filter = ["status", "content_type"]
     list_select_related = ["resource"]
     search_fields = ["filename", "sha256", "resource__title"]

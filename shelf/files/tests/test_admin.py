@@ -99,3 +99,14 @@ class ResourceFileInlineTestCase(FilesTestCase):
         formset = self.formset({"x": samples.upload("again.pdf", data)}, self.guide)
         self.assertFalse(formset.is_valid())
         self.assertIn("already attached", str(formset.errors))
+
+    def test_it_shows_attached_files_without_an_upload_input(self):
+        self.attach(samples.pdf(["x"]))
+        request = RequestFactory().get("/")
+        request.user = self.editor
+        FormSet = ResourceFileInline(Resource, admin.site).get_formset(request, self.guide)
+        attached, extra = FormSet(instance=self.guide).forms
+        # The column stays (the admin renders the same fields on every row), empty.
+        self.assertTrue(attached.fields["upload"].disabled)
+        self.assertEqual(str(attached["upload"]), "")
+        self.assertIn('type="file"', str(extra["upload"]))
