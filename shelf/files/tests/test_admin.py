@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.models import User
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 
 from shelf.catalogue.models import Resource
 from shelf.files.admin import ResourceFileInline
@@ -35,10 +35,25 @@ class ResourceFileAdminTestCase(FilesTestCase):
         self.assertEqual(item.pages.get().text, "Admin upload")
 
     def test_it_shows_why_a_file_was_refused(self):
-        r = self.add(samples.image("PNG"), "poster.pdf")
-        self.assertEqual(r.status_code, 200)
-        self.assertContains(r, "but its content is a PNG image")
-        self.assertFalse(ResourceFile.objects.exists())
+        js = b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"
+        table = [
+            ("poster.pdf", samples.image("PNG"), "but its content is a PNG image"),
+            ("report.docx", samples.zip_bomb_docx(), "zip bomb"),
+            ("report.pdf", samples.pdf(["x"], catalog=js), "contains JavaScript"),
+            ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "SVG"),
+            ("big.png", samples.png_header(20000, 20000), "too large"),
+        ]
+        for name, data, words in table:
+            with self.subTest(name):
+                r = self.add(data, name)
+                self.assertEqual(r.status_code, 200)
+                self.assertContains(r, words)
+                self.assertFalse(ResourceFile.objects.exists())
+
+    @override_settings(SHELF_MAX_UPLOAD_MB=1)
+    def test_it_shows_the_size_limit(self):
+        r = self.add(samples.pdf(["x"]) + b"%" * (1024 * 1024), "big.pdf")
+        self.assertContains(r, "larger than 1.0\xa0MB")
 
     def test_it_lists_failed_files_with_the_reason(self):
         item = self.attach(samples.pdf(["x"]))
