@@ -86,7 +86,9 @@ def attach_file(*, resource: Resource, upload, user=None) -> ResourceFile:
         with transaction.atomic():
             item.save()
             record_upload(item, user)
-            transaction.on_commit(lambda: queue_extraction(item))
+            # robust: a queue that cannot be reached is logged; the file stays
+            # pending and "read again" in the admin queues it later.
+            transaction.on_commit(lambda: queue_extraction(item), robust=True)
     except IntegrityError as e:
         item.file.storage.delete(item.file.name)
         raise _duplicate() from e

@@ -166,30 +166,47 @@ def _xml(z: zipfile.ZipFile, name: str):
 
 def _docx(source) -> Extracted:
     with _open_zip(source) as z:
-        body = _xml(z, "word/document.xml")
+        try:
+            document = filetypes.read_member(z, "word/document.xml")
+        except KeyError as e:
+            raise FileProblem("broken", "This document is missing its text.") from e
         thumbnail = _package_thumbnail(z)
     pages: list[list[str]] = [[]]
-    for paragraph in body.iter(f"{W}p"):
-        line = []
-        for el in paragraph.iter():
+    # One pass in document order: text boxes nest paragraphs inside
+    # paragraphs, and each piece of text must be counted once.
+    for event, el in _iterparse(document):
+        if event == "start":
             if el.tag == f"{W}lastRenderedPageBreak" or (
                 el.tag == f"{W}br" and el.get(f"{W}type") == "page"
             ):
-                pages[-1].append("".join(line))
-                line = []
                 pages.append([])
-            elif el.tag == f"{W}t" and el.text:
-                line.append(el.text)
+            elif el.tag == f"{W}p" and pages[-1] and not pages[-1][-1].endswith("\n"):
+                pages[-1].append("\n")  # a paragraph inside one (a text box) starts a line
             elif el.tag == f"{W}tab":
-                line.append("\t")
+                pages[-1].append("\t")
             elif el.tag in (f"{W}br", f"{W}cr"):
-                line.append("\n")
-        pages[-1].append("".join(line))
-    texts = [clean("\n".join(lines)) for lines in pages]
+                pages[-1].append("\n")
+        elif el.tag == f"{W}t":
+            pages[-1].append(el.text or "")
+        elif el.tag == f"{W}p":
+            pages[-1].append("\n")
+            el.clear()
+    texts = [clean("".join(parts)) for parts in pages]
     # A break at the very end (or a paragraph holding only a break) leaves an empty page.
     while len(texts) > 1 and not texts[-1]:
         texts.pop()
     return Extracted(pages=texts, page_count=len(texts), thumbnail=thumbnail)
+
+
+def _iterparse(data: bytes):
+    try:
+        yield from ElementTree.iterparse(io.BytesIO(data), events=("start", "end"))
+    except DefusedXmlException as e:
+        raise FileProblem(
+            "active_content", "This document contains XML entities, which Shelf does not accept."
+        ) from e
+    except (ElementTree.ParseError, ValueError) as e:
+        raise FileProblem("broken", "This document is damaged and cannot be read.") from e
 
 
 def _pptx(source) -> Extracted:

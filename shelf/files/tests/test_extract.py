@@ -49,6 +49,17 @@ class ExtractTestCase(SimpleTestCase):
         self.assertEqual(result.pages, ["Title\nFirst paragraph", "Second page", "Third & last"])
         self.assertEqual(result.page_count, 3)
 
+    def test_it_splits_docx_pages_where_word_last_broke_them(self):
+        body = (
+            "<w:p><w:r><w:t>One</w:t><w:tab/><w:t>two</w:t></w:r>"
+            # A text box: a paragraph inside a paragraph, read once.
+            "<w:r><w:txbxContent><w:p><w:r><w:t>Boxed</w:t></w:r></w:p></w:txbxContent></w:r></w:p>"
+            "<w:p><w:r><w:lastRenderedPageBreak/><w:t>Next page</w:t></w:r></w:p>"
+        )
+        document = f"<w:document {samples.W}><w:body>{body}</w:body></w:document>"
+        data = samples._zip({"[Content_Types].xml": b"", "word/document.xml": document.encode()})
+        self.assertEqual(extract.extract(data, DOCX).pages, ["One\ttwo\nBoxed", "Next page"])
+
     def test_it_reads_pptx_text_per_slide_in_slide_order(self):
         data = samples.pptx([["Welcome", "to the course"], ["Module one"], ["Questions?"]])
         result = extract.extract(data, PPTX)
