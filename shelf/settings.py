@@ -227,3 +227,52 @@ if _SIGNIN_PROXIES:
     AXES_IPWARE_PROXY_COUNT = _SIGNIN_PROXIES - 1
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Files attached to resources (shelf.files): storage, upload limits, extraction.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "shelf.files"]
+
+
+def _file_storage() -> dict:
+    # Files are only ever served through views that check permissions, so
+    # neither storage has a public URL (no MEDIA_URL, private S3 objects).
+    if os.getenv("SHELF_STORAGE", "local") == "s3":
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.getenv("AWS_STORAGE_BUCKET_NAME", ""),
+                "endpoint_url": os.getenv("AWS_S3_ENDPOINT_URL") or None,
+                "region_name": os.getenv("AWS_S3_REGION_NAME") or None,
+                "location": os.getenv("AWS_LOCATION", ""),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT},
+    }
+
+
+STORAGES = {
+    "default": _file_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SHELF_MAX_UPLOAD_MB = envint("SHELF_MAX_UPLOAD_MB", "50")
+# Uploads above 2.5 MB stream to a temporary file instead of memory; the
+# rest of a request body (form fields) stays capped at Django's 2.5 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Reading runs in a child process with these limits (see shelf/lib/extract.py).
+SHELF_EXTRACT_ISOLATED = envbool("SHELF_EXTRACT_ISOLATED", "True")
+SHELF_EXTRACT_TIMEOUT = envint("SHELF_EXTRACT_TIMEOUT", "300")
+SHELF_EXTRACT_MEMORY_MB = envint("SHELF_EXTRACT_MEMORY_MB", "2048")
+TASKS = {
+    "default": {
+        "BACKEND": os.getenv("SHELF_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
