@@ -145,7 +145,8 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "static"))
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve straight from the apps' folders when collectstatic has not run.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"

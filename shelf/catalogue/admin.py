@@ -28,6 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from shelf.catalogue.models import VOCABULARIES, Resource, Status, Term
 from shelf.curation import workflow
+from shelf.files.admin import ResourceFileInline
 
 
 def declare_fields(form_class, fields: dict) -> None:
@@ -176,6 +177,7 @@ class ResourceAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status", "publish_at", "key", "created", "updated"]
     history_list_display = ["status"]
     actions = ["add_term", "send_to_review", "publish", "archive"]
+    inlines = [ResourceFileInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (

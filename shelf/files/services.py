@@ -4,7 +4,6 @@ it off the request path."""
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import tempfile
 import unicodedata
@@ -21,10 +20,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from shelf.catalogue.models import Resource
+from shelf.curation import audit
 from shelf.files.models import ResourceFile
 from shelf.lib import filetypes
-
-logger = logging.getLogger(__name__)
 
 # Translations of the refusals shelf.lib.filetypes raises, by code (same
 # placeholders). A code missing here falls back to the English message.
@@ -139,15 +137,15 @@ def _duplicate() -> ValidationError:
 
 
 def record_upload(item: ResourceFile, user) -> None:
-    """The one place an upload is recorded; the audit log hooks in here:
-    ``audit.record(user, "file.upload", target=item, filename=..., sha256=..., size=...)``."""
-    logger.info(
-        "file uploaded: resource=%s file=%s sha256=%s size=%s by=%s",
-        item.resource_id,
-        item.pk,
-        item.sha256,
-        item.size,
-        getattr(user, "pk", None),
+    """The one place an upload is recorded in the audit log."""
+    audit.record(
+        user,
+        audit.UPLOAD,
+        target=item.resource,
+        file=item.pk,
+        filename=item.filename,
+        sha256=item.sha256,
+        size=item.size,
     )
 
 

@@ -25,6 +25,11 @@ def form_data(resource=None, terms=(), **changes):
         "last_reviewed": "",
         "review_by": "",
         "supersedes": "",
+        # The files inline's empty formset.
+        "files-TOTAL_FORMS": "0",
+        "files-INITIAL_FORMS": "0",
+        "files-MIN_NUM_FORMS": "0",
+        "files-MAX_NUM_FORMS": "1000",
     }
     for name, _label in VOCABULARIES:
         data[f"terms_{name}"] = [str(t.pk) for t in terms if t.vocabulary == name]
