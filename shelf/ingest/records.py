@@ -32,7 +32,8 @@ FIELDS = (
 
 
 class IngestError(ValueError):
-    """Bad input, with where it is: ``sample.txt:12: the item has no summary``."""
+    """Bad input, with where it is: ``sample.txt:12: the item has no summary``.
+    It may carry more errors of the same file, shown on following lines."""
 
     def __init__(self, message: str, line: int | None = None, source: str = "", unit: str = "line"):
         super().__init__(message)
@@ -41,30 +42,30 @@ class IngestError(ValueError):
         self.source = source
         # JSON errors point at a record number rather than a line.
         self.unit = unit
+        self.more: list[IngestError] = []
+        self.not_shown = 0
+
+    def where(self, source: str) -> str:
+        if self.line and self.unit != "line":
+            return f"{source}: {self.unit} {self.line}" if source else f"{self.unit} {self.line}"
+        return ":".join(str(p) for p in (source, self.line) if p)
 
     def __str__(self) -> str:
-        if self.line and self.unit != "line":
-            where = (
-                f"{self.source}: {self.unit} {self.line}"
-                if self.source
-                else f"{self.unit} {self.line}"
-            )
-        else:
-            where = ":".join(str(p) for p in (self.source, self.line) if p)
-        return f"{where}: {self.message}" if where else self.message
+        lines = []
+        for error in [self, *self.more]:
+            where = error.where(self.source)
+            lines.append(f"{where}: {error.message}" if where else error.message)
+        if self.not_shown:
+            lines.append(f"... and {self.not_shown} more errors")
+        return "\n".join(lines)
 
 
-def combine(errors: list[IngestError], source: str = "", limit: int = 20) -> IngestError:
-    """One error that lists several, each on its own line with its place."""
-    for e in errors:
-        e.source = source or e.source
-    lines = [str(e) for e in errors[:limit]]
-    if len(errors) > limit:
-        lines.append(f"... and {len(errors) - limit} more errors")
+def combine(errors: list[IngestError], limit: int = 20) -> IngestError:
+    """The first error, carrying the next ones (up to ``limit`` in all)."""
     first = errors[0]
-    combined = IngestError(first.message, first.line, first.source, first.unit)
-    combined.message = "\n".join([first.message, *lines[1:]])
-    return combined
+    first.more = errors[1:limit]
+    first.not_shown = max(0, len(errors) - limit)
+    return first
 
 
 @dataclass(frozen=True)

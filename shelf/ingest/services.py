@@ -58,7 +58,9 @@ def import_records(*, records: list[Record], source: str, dry_run: bool = False)
     what the import would do."""
     errors = [e for r in records for e in validate(r)]
     if errors:
-        raise combine(errors, source)
+        error = combine(errors)
+        error.source = source
+        raise error
     report = Report(source=source, dry_run=dry_run)
     records = drop_duplicates(records, report)
     for record in records:
