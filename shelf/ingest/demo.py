@@ -379,7 +379,9 @@ def generate(count: int, seed: int, progress=None) -> int:
             Resource.objects.bulk_create(resources)
             through.objects.bulk_create(
                 [
-                    through(resource_id=resource.id, term_id=term_ids[(t.vocabulary, t.slug)])
+                    # Positional (id, resource_id, term_id): a third faster
+                    # than keywords, and there are ~15 rows per item.
+                    through(None, resource.id, term_ids[(t.vocabulary, t.slug)])
                     for resource, item in zip(resources, batch, strict=True)
                     for t in item.terms
                 ]

@@ -163,7 +163,9 @@ def to_record(item: Item, taxonomy: Taxonomy, reader: TypeReader) -> Record:
     if not publishers:
         publishers, summary = take_publishers(summary, taxonomy)
     if not language:
-        language = languages.detect(f"{title}. {summary}")
+        # A few sentences tell the language as well as a page does, and
+        # detection time grows with the text.
+        language = languages.detect(f"{title}. {summary}"[:400])
 
     terms: list[TermRef] = []
     unknown: list[str] = []
