@@ -116,6 +116,29 @@ ARABIC_VARIANTS = {
     "الإجراءات": ["الاجراءات"],
 }
 
+CONNECTORS = {
+    "en": words("and for in of on with against"),
+    "fr": words("et pour dans de sur avec contre"),
+    "es": words("y para en de sobre con contra"),
+    "ar": words("و في من على مع ضد"),
+    "zh-Hans": words("与 的 和 中 对"),
+}
+TITLE_TYPES = {
+    "en": [
+        "Guide:",
+        "Toolkit:",
+        "Report:",
+        "Checklist:",
+        "Survey:",
+        "Infographic:",
+        "Training Plan:",
+    ],
+    "fr": ["Guide :", "Boîte à outils :", "Rapport :", "Liste de contrôle :", "Enquête :"],
+    "es": ["Guía:", "Herramientas:", "Informe:", "Lista de verificación:", "Encuesta:"],
+    "ar": ["دليل:", "تقرير:", "استبيان:", "قائمة:"],
+    "zh-Hans": ["指南：", "工具包：", "报告：", "清单：", "调查："],
+}
+
 EXTRA = {
     "topic": """Bullying; Cyberbullying; Sextortion; Child labour; Street children; Child soldiers;
         Sexual abuse; Emotional abuse; Neglect; Domestic violence; Mental health; Self-harm;
@@ -228,12 +251,21 @@ class Writer:
         return " ".join(words) + "."
 
     def title(self) -> str:
-        words = self.words(self.rng.randint(5, 11), domain_share=0.6)
+        """Subject words joined by small words, often led by what it is:
+        "Toolkit: Grooming Indicators for Teachers and School Referral"."""
+        rng = self.rng
+        n = rng.randint(5, 11)
+        words = rng.choice(TITLE_TYPES[self.language]).split() if rng.random() < 0.5 else []
+        while len(words) < n:
+            words.append(self.variant(rng.choice(self.domain)))
+            if len(words) < n - 1 and rng.random() < 0.4:
+                words.append(rng.choice(CONNECTORS[self.language]))
         if self.language == "zh-Hans":
             return "".join(words)
-        if self.language in ("en",):
+        if self.language == "en":
             return " ".join(w[:1].upper() + w[1:] if len(w) > 3 else w for w in words)
-        return " ".join(words)[:1].upper() + " ".join(words)[1:]
+        text = " ".join(words)
+        return text[:1].upper() + text[1:]
 
     def summary(self) -> str:
         target = self.rng.randint(40, 80)
