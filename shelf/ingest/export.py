@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models.functions import Collate
 
 from shelf.catalogue.models import VOCABULARY_NAMES, Resource, Term
 
@@ -17,19 +21,17 @@ class Row:
 
 
 def rows(queryset=None) -> Iterator[Row]:
-    """Every resource in ``queryset`` ordered by key, with its terms. Memory
-    stays flat however large the catalogue: batches of BATCH, by key."""
+    """Every resource in ``queryset`` in key order, with its terms. One
+    streamed query, read a batch at a time, so memory stays flat however
+    large the catalogue is."""
     queryset = Resource.objects.all() if queryset is None else queryset
     terms = {t.id: t for t in Term.objects.all()}
     through = Resource.terms.through.objects
-    last = None
-    while True:
-        qs = queryset.order_by("key")
-        if last is not None:
-            qs = qs.filter(key__gt=last)
-        batch = list(qs[:BATCH])
-        if not batch:
-            return
+    # Code point order on every database (PostgreSQL would otherwise sort
+    # by its locale), so the same catalogue exports the same bytes anywhere.
+    collation = "C" if connection.vendor == "postgresql" else "BINARY"
+    ordered = queryset.order_by(Collate("key", collation)).iterator(chunk_size=BATCH)
+    while batch := list(itertools.islice(ordered, BATCH)):
         by_resource: dict[int, list[Term]] = {r.id: [] for r in batch}
         pairs = through.filter(resource_id__in=list(by_resource)).values_list(
             "resource_id", "term_id"
@@ -44,4 +46,3 @@ def rows(queryset=None) -> Iterator[Row]:
                 resource,
                 {v: sorted(ts, key=lambda t: t.slug) for v, ts in grouped.items() if ts},
             )
-        last = batch[-1].key

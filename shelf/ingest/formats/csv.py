@@ -40,6 +40,8 @@ TERM_COLUMNS = {
 }
 COLUMNS = SCALARS + list(TERM_COLUMNS)
 SEPARATOR = ";"
+# Bodies can be long; the csv module's default limit is 128 KiB a field.
+csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
 
 
 def export(rows, out: IO[str]) -> int:

@@ -79,6 +79,8 @@ def parse(text: str, *, taxonomy=None) -> list[Record]:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise IngestError(f"not valid JSON: {e.msg} (column {e.colno})", e.lineno) from None
+    except RecursionError:
+        raise IngestError("not valid JSON: nested too deeply") from None
     if isinstance(data, dict):
         if data.get("version", VERSION) != VERSION:
             raise IngestError(f"version {data.get('version')!r} is not supported (only {VERSION})")

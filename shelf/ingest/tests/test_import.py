@@ -177,7 +177,8 @@ class ImportTestCase(BaseTestCase):
         self.assertEqual(term.label, "Sports Coaching")
 
     def test_it_creates_publishers_missing_from_the_taxonomy(self):
-        run(self.write(listing(item(summary="(ICMEC, UNICEF, Save the Children) Text."))))
+        output = run(self.write(listing(item(summary="(ICMEC, UNICEF, Save the Children) Text."))))
+        self.assertIn("created 2 new terms: publisher:UNICEF, publisher:Save the Children", output)
         publishers = Resource.objects.get().terms.filter(vocabulary="publisher")
         self.assertEqual(
             sorted(publishers.values_list("slug", "label")),

@@ -63,8 +63,9 @@ class Command(BaseCommand):
             write(
                 f"  {len(report.unknown_tags)} tags not in the taxonomy became topic terms: {tags}"
             )
-        new = [t for t in report.new_terms if t.vocabulary != "topic" or not report.unknown_tags]
-        if new and verbosity >= 1:
+        # Topics made from unknown tags are reported just above.
+        new = [t for t in report.new_terms if t.label not in report.unknown_tags]
+        if new:
             verb = "would create" if report.dry_run else "created"
             names = ", ".join(f"{t.vocabulary}:{t.label}" for t in new[:20])
             more = f" and {len(new) - 20} more" if len(new) > 20 else ""
