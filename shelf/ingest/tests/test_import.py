@@ -185,6 +185,13 @@ class ImportTestCase(BaseTestCase):
             [("icmec", "ICMEC"), ("save-the-children", "Save the Children"), ("unicef", "UNICEF")],
         )
 
+    def test_it_reads_the_sample_saved_with_a_bom_and_crlf(self):
+        text = SAMPLE.read_text(encoding="utf-8").replace("\n", "\r\n")
+        run(self.write("\ufeff" + text))
+        self.assertEqual(Resource.objects.count(), 7)
+        self.assertEqual(Resource.objects.filter(terms__slug="parents").count(), 3)
+        self.assertFalse(Resource.objects.filter(title__contains="\r").exists())
+
     def test_it_refuses_an_empty_file(self):
         self.assertRefused(self.write(""), "the file is empty")
 
