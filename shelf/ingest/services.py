@@ -69,8 +69,10 @@ def import_records(*, records: list[Record], source: str, dry_run: bool = False)
     try:
         terms = TermIndex(report)
         slugs = SlugAllocator()
-        new, changed, term_rows, replace_terms = [], [], [], []
         for chunk in chunks(records, BATCH):
+            # Written a chunk at a time (still in the one transaction), so
+            # a large file holds its records but not also all their rows.
+            new, changed, term_rows, replace_terms = [], [], [], []
             existing = load_existing([r.key for r in chunk])
             slugs.preload(base_slug(r) for r in chunk)
             for record in chunk:
@@ -93,7 +95,7 @@ def import_records(*, records: list[Record], source: str, dry_run: bool = False)
                     report.updated.append((record.key, fields))
                 else:
                     report.unchanged.append(record.key)
-        write(new, changed, term_rows, replace_terms, report)
+            write(new, changed, term_rows, replace_terms, report)
     except IngestError as e:
         e.source = source
         raise
@@ -328,4 +330,4 @@ def write(new, changed, term_rows, replace_terms, report: Report) -> None:
         through.objects.filter(resource_id__in=ids).delete()
     # Positional (id, resource_id, term_id) builds rows a third faster.
     through.objects.bulk_create([through(None, r, t) for r, t in term_rows], batch_size=BATCH)
-    report.ids = [r.id for r in created] + [r.id for r, _ in changed]
+    report.ids += [r.id for r in created] + [r.id for r, _ in changed]
