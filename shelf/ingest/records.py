@@ -28,6 +28,8 @@ FIELDS = (
     "last_reviewed",
     "review_by",
     "terms",
+    "translations",
+    "supersedes",
 )
 
 
@@ -97,6 +99,10 @@ class Record:
     visibility: str = "public"
     last_reviewed: datetime.date | None = None
     review_by: datetime.date | None = None
+    translations: list[str] = field(
+        default_factory=list
+    )  # keys of the same work in other languages
+    supersedes: str = ""  # key of the resource this one replaces
     terms: list[TermRef] = field(default_factory=list)
     # The vocabularies whose terms the source gives (None: all of them);
     # terms of the others are left as they are.

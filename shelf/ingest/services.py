@@ -96,6 +96,7 @@ def import_records(*, records: list[Record], source: str, dry_run: bool = False)
                 else:
                     report.unchanged.append(record.key)
             write(new, changed, term_rows, replace_terms, report)
+        link(records, report)
     except IngestError as e:
         e.source = source
         raise
@@ -311,6 +312,63 @@ def apply(record: Record, resource: Resource, slugs: SlugAllocator) -> list[str]
         resource.slug = record.slug
         changed.append("slug")
     return changed
+
+
+def link(records: list[Record], report: Report) -> None:
+    """Translations and "supersedes" name other resources by key, which may
+    come later in the file, so they are set once every record is written.
+    Translation links go both ways; when two records disagree the later wins."""
+    linking = [r for r in records if {"translations", "supersedes"} & set(r.fields)]
+    if not linking:
+        return
+    keys = {r.key for r in linking} | {k for r in linking for k in [*r.translations, r.supersedes]}
+    ids: dict[str, int] = {}
+    supersedes: dict[int, int | None] = {}
+    for chunk in chunks(sorted(keys - {""}), BATCH):
+        rows = Resource.objects.filter(key__in=chunk).values_list("key", "id", "supersedes_id")
+        for key, resource_id, supersedes_id in rows:
+            ids[key] = resource_id
+            supersedes[resource_id] = supersedes_id
+    translations: dict[int, set[int]] = {ids[r.key]: set() for r in linking}
+    through = Resource.translations.through.objects
+    for chunk in chunks(list(translations), BATCH):
+        rows = through.filter(from_resource_id__in=chunk)
+        for a, b in rows.values_list("from_resource_id", "to_resource_id"):
+            translations[a].add(b)
+
+    created = {key for key, _ in report.created}
+    updated = dict(report.updated)
+    now = timezone.now()
+    for record in linking:
+        if missing := [k for k in [*record.translations, record.supersedes] if k and k not in ids]:
+            raise record.error(f"{missing[0]!r} is neither in this file nor in the catalogue")
+        resource_id = ids[record.key]
+        changed = []
+        if "translations" in record.fields:
+            want = {ids[k] for k in record.translations} - {resource_id}
+            if want != translations[resource_id]:
+                Resource(id=resource_id).translations.set(want)
+                for other in translations[resource_id] - want:
+                    translations.get(other, set()).discard(resource_id)
+                for other in want:
+                    translations.setdefault(other, set()).add(resource_id)
+                translations[resource_id] = want
+                changed.append("translations")
+        if "supersedes" in record.fields:
+            want_id = ids[record.supersedes] if record.supersedes else None
+            if want_id != supersedes[resource_id]:
+                supersedes[resource_id] = want_id
+                changed.append("supersedes")
+                Resource.objects.filter(id=resource_id).update(supersedes_id=want_id)
+        if not changed or record.key in created:
+            continue
+        Resource.objects.filter(id=resource_id).update(updated=now)
+        if record.key not in updated:
+            updated[record.key] = []
+            report.updated.append((record.key, updated[record.key]))
+            report.unchanged.remove(record.key)
+            report.ids.append(resource_id)
+        updated[record.key] += changed
 
 
 def write(new, changed, term_rows, replace_terms, report: Report) -> None:

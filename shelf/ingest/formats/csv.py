@@ -4,10 +4,12 @@ Columns (any order; only ``title`` is required)::
 
     key, slug, title, summary, body, date, language, source_url, status,
     visibility, last_reviewed, review_by,
-    topics, audiences, settings, types, languages, publishers, collections, countries
+    topics, audiences, settings, types, languages, publishers, collections, countries,
+    translations, supersedes
 
 A term column lists terms by label, slug or alias, separated by ``;``:
-``audiences`` = ``Parents; Teachers``. A row without a key gets
+``audiences`` = ``Parents; Teachers``. ``translations`` lists keys the same
+way; ``supersedes`` is one key. A row without a key gets
 ``csv:<slug of the title>``. Columns that are absent are left alone on
 existing resources, so a sheet with just ``key`` and ``audiences`` retags
 without touching anything else. Export writes UTF-8 with a byte order mark
@@ -28,6 +30,7 @@ NAME = "csv"
 EXTENSIONS = (".csv",)
 SCALARS = ["key", "slug", "title", "summary", "body", "date", "language", "source_url", "status",
            "visibility", "last_reviewed", "review_by"]  # fmt: skip
+LINKS = ["translations", "supersedes"]
 TERM_COLUMNS = {
     "topics": "topic",
     "audiences": "audience",
@@ -38,7 +41,7 @@ TERM_COLUMNS = {
     "collections": "collection",
     "countries": "country",
 }
-COLUMNS = SCALARS + list(TERM_COLUMNS)
+COLUMNS = SCALARS + list(TERM_COLUMNS) + LINKS
 SEPARATOR = ";"
 # Bodies can be long; the csv module's default limit is 128 KiB a field.
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
@@ -56,6 +59,7 @@ def export(rows, out: IO[str]) -> int:
             r.language, r.source_url, r.status, r.visibility,
             format_date(r.last_reviewed, "day"), format_date(r.review_by, "day"),
             *(cell(row.terms.get(v, [])) for v in TERM_COLUMNS.values()),
+            "; ".join(row.translations), row.supersedes,
         ])  # fmt: skip
         count += 1
     return count
@@ -130,6 +134,7 @@ def to_record(line: int, header: list[str], row: list[str]) -> Record:
     vocabularies = tuple(TERM_COLUMNS[h] for h in header if h in TERM_COLUMNS)
     if vocabularies:
         fields.append("terms")
+    fields += [h for h in header if h in LINKS]
     terms = [
         TermRef(TERM_COLUMNS[h], "", name)
         for h in header
@@ -155,4 +160,8 @@ def to_record(line: int, header: list[str], row: list[str]) -> Record:
         review_by=review_by,
         terms=terms,
         vocabularies=vocabularies,
+        translations=[
+            k for k in (k.strip() for k in values.get("translations", "").split(SEPARATOR)) if k
+        ],
+        supersedes=values.get("supersedes", ""),
     )

@@ -36,7 +36,7 @@ STRINGS = (
     "visibility",
 )
 DATES = ("date", "last_reviewed", "review_by")
-KNOWN = {*STRINGS, *DATES, "terms"}
+KNOWN = {*STRINGS, *DATES, "terms", "translations", "supersedes"}
 
 
 def export(rows, out: IO[str]) -> int:
@@ -69,6 +69,8 @@ def to_dict(row) -> dict:
         "terms": {
             v: [{"slug": t.slug, "label": t.label} for t in ts] for v, ts in row.terms.items()
         },
+        "translations": row.translations,
+        "supersedes": row.supersedes or None,
     }
 
 
@@ -125,6 +127,12 @@ def to_record(number: int, item) -> Record:
         fields.append("date_precision")
     if "terms" in item:
         fields.append("terms")
+    fields += [n for n in ("translations", "supersedes") if n in item]
+    translations = item.get("translations") or []
+    if not (isinstance(translations, list) and all(isinstance(k, str) for k in translations)):
+        raise fail("translations must be a list of keys")
+    if not isinstance(item.get("supersedes") or "", str):
+        raise fail("supersedes must be a key")
     return Record(
         line=number,
         unit="record",
@@ -143,6 +151,8 @@ def to_record(number: int, item) -> Record:
         last_reviewed=last_reviewed,
         review_by=review_by,
         terms=parse_terms(item.get("terms") or {}, fail),
+        translations=[k for k in translations if k],
+        supersedes=item.get("supersedes") or "",
     )
 
 

@@ -40,6 +40,9 @@ class RoundTripTestCase(BaseTestCase):
             last_reviewed=datetime.date(2024, 5, 6),
             body='Line one, "quoted";\nline two.',
         )
+        chinese = Resource.objects.get(key="listing:resources-in-simplified-chinese_zh-cn")
+        chinese.translations.add(Resource.objects.get(key="listing:safer-virtual-school"))
+        Resource.objects.filter(key="demo:1").update(supersedes=Resource.objects.get(key="demo:2"))
 
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
@@ -53,6 +56,12 @@ class RoundTripTestCase(BaseTestCase):
         call_command("import", str(path), stdout=StringIO())
         self.assertEqual(Resource.objects.count(), 47)
         self.assertEqual(export("--format", name), first)
+        chinese = Resource.objects.get(key="listing:resources-in-simplified-chinese_zh-cn")
+        self.assertEqual([r.slug for r in chinese.translations.all()], ["safer-virtual-school"])
+        self.assertEqual(Resource.objects.get(key="demo:1").supersedes.key, "demo:2")
+        out = StringIO()
+        call_command("import", str(path), stdout=out)
+        self.assertIn("0 created, 0 updated, 47 unchanged", out.getvalue())
 
     def test_it_exports_json_that_imports_to_the_same_bytes(self):
         self.round_trip("json")
@@ -122,6 +131,14 @@ class MalformedTestCase(BaseTestCase):
         message = self.refused("x.json", text)
         self.assertTrue(message.startswith(": record 2: the title is missing"), message)
         self.assertIn("record 3: unknown vocabulary 'mood'", message)
+
+    def test_it_refuses_links_to_unknown_keys(self):
+        text = (
+            '[{"key": "a", "title": "One", "translations": ["b"]},\n'
+            '{"key": "b", "title": "Two", "supersedes": "z"}]'
+        )
+        message = self.refused("x.json", text)
+        self.assertTrue(message.startswith(": record 2: 'z' is neither in this file nor"), message)
 
     def test_it_imports_hand_written_csv(self):
         path = Path(self.tmp.name) / "x.csv"
