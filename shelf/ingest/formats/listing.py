@@ -26,6 +26,7 @@ from functools import cached_property
 from django.utils.text import slugify
 
 from shelf.catalogue.taxonomy import Taxonomy
+from shelf.ingest.formats import csv as csv_format
 from shelf.ingest.records import IngestError, Record, TermRef
 from shelf.lib import languages
 from shelf.lib.text import clean
@@ -106,11 +107,9 @@ def not_a_listing(text: str) -> str:
     if first in "[{":
         return "this looks like JSON, not a listing; name it .json or use --format json"
     lines = [line for line in text.split("\n")[:5] if line.strip()]
-    if (
-        len(lines) >= 2
-        and lines[0].count(",") >= 1
-        and len({line.count(",") for line in lines}) == 1
-    ):
+    header = {h.strip(' "').lower() for h in lines[0].split(",")} if lines else set()
+    same_shape = len(lines) >= 2 and len({line.count(",") for line in lines}) == 1
+    if len(header & set(csv_format.COLUMNS)) >= 2 or (len(header) > 1 and same_shape):
         return "this looks like CSV, not a listing; name it .csv or use --format csv"
     return (
         "no listing items found: an item is a line of tags, a blank line, a title, "

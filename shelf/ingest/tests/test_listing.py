@@ -210,6 +210,10 @@ class BadListingTestCase(SimpleTestCase):
     def test_it_refuses_csv(self):
         self.assertRefused("key,title,summary\na,One,Text\nb,Two,Text\n", "looks like CSV")
 
+    def test_it_refuses_a_shelf_csv_export(self):
+        text = 'key,slug,title,body\nk,s,T,"One.\n\nTwo."\n'
+        self.assertRefused(text, "looks like CSV")
+
     def test_it_refuses_json(self):
         self.assertRefused('{"resources": []}', "looks like JSON")
 
