@@ -23,6 +23,9 @@ run: install
 	$(SHELF) migrate --noinput
 	$(SHELF) loadsample
 	$(SHELF) collectstatic --noinput --verbosity 0
+# The task worker (file extraction) runs beside gunicorn and stops with it.
+	$(SHELF) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn shelf.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --preload
 
 serve: run

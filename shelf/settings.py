@@ -8,6 +8,7 @@ the HTTPS redirect.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,10 +66,15 @@ INSTALLED_APPS = [
     "shelf.ingest",
     "shelf.front",
     "shelf.api",
+    "simple_history",
+    "axes",
+    "shelf.curation",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages and JSON shrink about tenfold; Django pads gzip against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +84,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Revisions record who made them.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shelf.urls"
@@ -177,4 +187,92 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
+}
+
+# Curation: sign-in, roles, revisions.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "front:resources"
+LOGOUT_REDIRECT_URL = "front:resources"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account is refused before its password is checked.
+    "shelf.curation.backends.SignInLockBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes counts failed sign-ins only (anonymous browsing records nothing)
+# and locks the username, from the address it was tried from, after
+# SIGNIN_FAILURE_LIMIT failures for SIGNIN_LOCKOUT_MINUTES. SIGNIN_LOCK_BY=username
+# locks the account whatever the address (stronger against botnets, but lets
+# anyone lock a known username out).
+AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGNIN_LOCKOUT_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = (
+    ["username"]
+    if os.getenv("SIGNIN_LOCK_BY", "username,ip_address") == "username"
+    else [["username", "ip_address"]]
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+# Successful sign-ins go to Shelf's own audit log, without an address.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "curation/locked.html"
+# Behind SIGNIN_PROXY_COUNT reverse proxies the address is read from
+# X-Forwarded-For, counting from the right (the entries our proxies added),
+# so a client cannot choose it by sending the header itself.
+_SIGNIN_PROXIES = envint(
+    "SIGNIN_PROXY_COUNT", "1" if envbool("SECURE_PROXY_SSL_HEADER", "False") else "0"
+)
+if _SIGNIN_PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    # ipware counts the proxies listed in the header, not the last one.
+    AXES_IPWARE_PROXY_COUNT = _SIGNIN_PROXIES - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Files attached to resources (shelf.files): storage, upload limits, extraction.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "shelf.files"]
+
+
+def _file_storage() -> dict:
+    # Files are only ever served through views that check permissions, so
+    # neither storage has a public URL (no MEDIA_URL, private S3 objects).
+    if os.getenv("SHELF_STORAGE", "local") == "s3":
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.getenv("AWS_STORAGE_BUCKET_NAME", ""),
+                "endpoint_url": os.getenv("AWS_S3_ENDPOINT_URL") or None,
+                "region_name": os.getenv("AWS_S3_REGION_NAME") or None,
+                "location": os.getenv("AWS_LOCATION", ""),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT},
+    }
+
+
+STORAGES = {
+    "default": _file_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SHELF_MAX_UPLOAD_MB = envint("SHELF_MAX_UPLOAD_MB", "50")
+# Uploads above 2.5 MB stream to a temporary file instead of memory; the
+# rest of a request body (form fields) stays capped at Django's 2.5 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Reading runs in a child process with these limits (see shelf/lib/extract.py).
+SHELF_EXTRACT_ISOLATED = envbool("SHELF_EXTRACT_ISOLATED", "True")
+SHELF_EXTRACT_TIMEOUT = envint("SHELF_EXTRACT_TIMEOUT", "300")
+SHELF_EXTRACT_MEMORY_MB = envint("SHELF_EXTRACT_MEMORY_MB", "2048")
+TASKS = {
+    "default": {
+        "BACKEND": os.getenv("SHELF_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
 }

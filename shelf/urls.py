@@ -5,5 +5,9 @@ urlpatterns = [
     path("", include("shelf.front.urls")),
     path("api/v1/", include("shelf.api.urls")),
     path("admin/", admin.site.urls),
+    path("files/", include("shelf.files.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shelf.curation.urls")),
 ]
+
+handler404 = "shelf.api.views.not_found"

@@ -105,7 +105,7 @@ class TermFacet:
         for value in values:
             if (self.name, value) not in terms:
                 raise QueryError(
-                    _("Unknown %(facet)s: %(value)s") % {"facet": self.name, "value": value}
+                    _("Unknown %(facet)s: %(value)s") % {"facet": self.name, "value": value[:50]}
                 )
 
 
@@ -142,7 +142,8 @@ def parse(params: QueryDict) -> Query:
             % {"sort": sort[:30], "sorts": ", ".join(SORTS)}
         )
     raw_page = params.get("page", "1") or "1"
-    if not (raw_page.isascii() and raw_page.isdigit()) or int(raw_page) < 1 or len(raw_page) > 6:
+    # Length first: int() of a very long digit string raises ValueError.
+    if not (raw_page.isascii() and raw_page.isdigit()) or len(raw_page) > 6 or int(raw_page) < 1:
         raise QueryError(
             _("Page must be a whole number from 1, not %(page)s") % {"page": raw_page[:20]}
         )
@@ -225,6 +226,11 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
     return Results(query, count, query.page, pages, resources, facets)
 
 
+def find(slug: str, user) -> Resource | None:
+    """One resource by slug, through the same permission gate as browse()."""
+    return Resource.objects.visible_to(user).with_terms().filter(slug=slug).first()
+
+
 def facet_counts(query: Query, matches, filtered, terms) -> list[Facet]:
     through = Resource.terms.through.objects
     by_id = {t.id: t for t in terms.values()}
@@ -263,3 +269,26 @@ def facet_counts(query: Query, matches, filtered, terms) -> list[Facet]:
             values.sort(key=lambda v: (-v.count, v.label.casefold()))
         facets.append(Facet(facet.name, facet.label, values))
     return facets
+
+
+@dataclass
+class Links:
+    """What a resource points to, limited to what the user may see."""
+
+    translations: list[Resource]
+    supersedes: Resource | None
+    superseded_by: list[Resource]
+    related: list[Resource]
+
+
+def links(resource: Resource, user) -> Links:
+    visible = Resource.objects.visible_to(user)
+    supersedes = None
+    if resource.supersedes_id:
+        supersedes = visible.filter(pk=resource.supersedes_id).first()
+    return Links(
+        translations=resource.visible_translations(user),
+        supersedes=supersedes,
+        superseded_by=list(visible.filter(supersedes=resource).order_by("-date", "title")),
+        related=resource.related(user),
+    )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from shelf.lib.languages import language_label
 
@@ -28,6 +29,8 @@ class Term(models.Model):
     # Other spellings that mean this term: raw source tags, synonyms,
     # abbreviations. Imports map tags through them; search expands them.
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    # Translated labels, {language: label}; ``label`` is the fallback.
+    labels = models.JSONField(_("translated labels"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("term")
@@ -42,6 +45,15 @@ class Term(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("front:resources") + f"?{self.vocabulary}={self.slug}"
+
+    def label_for(self, language: str | None) -> str:
+        """The label in ``language`` ("fr", "zh-Hans", ...), falling back to
+        its base language ("zh"), then to the untranslated label."""
+        if not language:
+            return self.label
+        wanted = language.lower()
+        labels = {lang.lower(): label for lang, label in self.labels.items() if label}
+        return labels.get(wanted) or labels.get(wanted.split("-")[0]) or self.label
 
 
 class Status(models.TextChoices):
@@ -118,8 +130,13 @@ class Resource(models.Model):
     review_by = models.DateField(_("review by"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+    # Set when a reviewer approves for a later date; ``shelf publish_scheduled``
+    # publishes the item once the time has come.
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
 
     objects = ResourceQuerySet.as_manager()
+    # Every save is a revision: who, when, every field and the terms.
+    history = HistoricalRecords(m2m_fields=[terms], excluded_fields=["updated"])
 
     class Meta:
         verbose_name = _("resource")
@@ -129,6 +146,9 @@ class Resource(models.Model):
             models.Index(fields=["status", "visibility"]),
             models.Index(fields=["date"]),
             models.Index(fields=["title"]),
+        ]
+        permissions = [
+            ("publish_resource", _("Can publish, unpublish, archive and reject resources")),
         ]
 
     def __str__(self) -> str:

@@ -1,8 +1,11 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from shelf.catalogue import browse as catalogue
-from shelf.catalogue.models import Resource
+from shelf.catalogue.browse import SORTS
+from shelf.catalogue.models import VOCABULARIES
+from shelf.front import listing
 
 
 def index(request):
@@ -15,11 +18,35 @@ def resources(request):
         results = catalogue.browse(query, request.user)
     except catalogue.QueryError as e:
         return render(request, "front/resources.html", {"error": str(e)}, status=400)
-    return render(request, "front/resources.html", {"results": results, "query": query})
+
+    path = reverse("front:resources")
+    params = query.params()
+    ctx = {
+        "query": query,
+        "results": results,
+        "rows": listing.rows(results, path),
+        "panels": listing.panels(results, path),
+        "chips": listing.chips(results, path),
+        "pagination": listing.page_links(query, results, path),
+        "sorts": SORTS.items(),
+        "canonical": listing.href(path, query.url(page=query.page)),
+        "without_q": listing.href(path, query.url(q="")),
+        "api_url": listing.href(reverse("api:resources"), query.url(page=query.page)),
+        # A new search or sort keeps the filters and starts again at page 1.
+        "keep_for_search": [(k, v) for k, v in params if k not in ("q", "page")],
+        "keep_for_sort": [(k, v) for k, v in params if k not in ("sort", "page")],
+    }
+    return render(request, "front/resources.html", ctx)
 
 
 def resource(request, slug):
-    item = Resource.objects.with_terms().filter(slug=slug).first()
-    if item is None or not item.is_visible_to(request.user):
+    item = catalogue.find(slug, request.user)
+    if item is None:
         raise Http404
-    return render(request, "front/resource.html", {"resource": item})
+    grouped = item.terms_by_vocabulary()
+    ctx = {
+        "resource": item,
+        "terms": [(label, grouped[name]) for name, label in VOCABULARIES if name in grouped],
+        "links": catalogue.links(item, request.user),
+    }
+    return render(request, "front/resource.html", ctx)

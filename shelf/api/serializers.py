@@ -1,0 +1,79 @@
+"""The JSON shapes of the API, in one place.
+
+``date`` is the date only as precisely as the source gave it: "2020",
+"2020-05" or "2020-05-14" (``date_precision`` in the detail says which), or
+null. ``publishers`` are the publishers' labels; their slugs are in
+``terms["publisher"]``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from shelf.catalogue import browse as catalogue
+from shelf.catalogue.models import VOCABULARY_NAMES, Resource
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_ROOT + path
+
+
+def resource_summary(resource: Resource) -> dict:
+    terms: dict[str, list[dict]] = {name: [] for name in VOCABULARY_NAMES}
+    for term in resource.terms.all():
+        terms[term.vocabulary].append({"slug": term.slug, "label": term.label})
+    return {
+        "slug": resource.slug,
+        "title": resource.title,
+        "summary": resource.summary,
+        "publishers": [t.label for t in resource.publishers],
+        "date": resource.date_display() or None,
+        "language": resource.language,
+        "url": absolute(resource.get_absolute_url()),
+        "terms": terms,
+    }
+
+
+def resource_ref(resource: Resource) -> dict:
+    """A link to another resource."""
+    return {
+        "slug": resource.slug,
+        "title": resource.title,
+        "language": resource.language,
+        "date": resource.date_display() or None,
+        "url": absolute(resource.get_absolute_url()),
+    }
+
+
+def resource_detail(resource: Resource, user) -> dict:
+    links = catalogue.links(resource, user)
+    return {
+        **resource_summary(resource),
+        "body": resource.body,
+        "date_precision": resource.date_precision or None,
+        "language_label": resource.language_label,
+        "source_url": resource.source_url,
+        "visibility": resource.visibility,
+        "last_reviewed": resource.last_reviewed.isoformat() if resource.last_reviewed else None,
+        "updated": resource.updated.isoformat(),
+        "translations": [resource_ref(r) for r in links.translations],
+        "supersedes": resource_ref(links.supersedes) if links.supersedes else None,
+        "superseded_by": [resource_ref(r) for r in links.superseded_by],
+        "related": [resource_ref(r) for r in links.related],
+    }
+
+
+def results(results: catalogue.Results) -> dict:
+    return {
+        "count": results.count,
+        "page": results.page,
+        "pages": results.pages,
+        "results": [resource_summary(r) for r in results.resources],
+        "facets": {
+            facet.name: [
+                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                for v in facet.values
+            ]
+            for facet in results.facets
+        },
+    }

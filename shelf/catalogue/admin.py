@@ -1,0 +1,472 @@
+"""The admin, shaped for curators.
+
+Resources: one term picker per vocabulary, translations and editions by
+autocomplete, status changed only through the workflow's actions (buttons on
+the change page and bulk actions), revisions with diff and restore from
+django-simple-history. Terms: aliases one per line, a label per site
+language.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from shelf.catalogue.models import VOCABULARIES, Resource, Status, Term
+from shelf.curation import workflow
+
+
+def declare_fields(form_class, fields: dict) -> None:
+    """Add fields to a form class as if written in its body, so the admin's
+    fieldsets can name them."""
+    form_class.declared_fields.update(fields)
+    form_class.base_fields.update(fields)
+
+
+class TermsField(forms.ModelMultipleChoiceField):
+    """Terms of one vocabulary, listed by label alone."""
+
+    def label_from_instance(self, obj: Term) -> str:
+        return obj.label
+
+
+class ResourceAdminForm(forms.ModelForm):
+    # Set by ResourceAdmin when the form shows an old revision: its terms.
+    revision_term_ids: list[int] | None = None
+    source_url = forms.URLField(
+        label=_("source URL"), max_length=1000, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Resource
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "visibility",
+            "date",
+            "date_precision",
+            "language",
+            "source_url",
+            "translations",
+            "supersedes",
+            "last_reviewed",
+            "review_by",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.revision_term_ids is not None:
+            chosen = list(Term.objects.filter(pk__in=self.revision_term_ids))
+        elif self.instance.pk:
+            chosen = list(self.instance.terms.all())
+        else:
+            return
+        for name, _label in VOCABULARIES:
+            self.initial[f"terms_{name}"] = [t.pk for t in chosen if t.vocabulary == name]
+
+    def chosen_terms(self) -> list[Term]:
+        chosen = []
+        for name, _label in VOCABULARIES:
+            chosen += self.cleaned_data.get(f"terms_{name}") or []
+        return chosen
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        resource = self.instance
+        resource.terms.set(self.chosen_terms())
+        # ResourceAdmin.save_model held the revision back until the terms
+        # were in place, so one save makes one revision, terms included.
+        if hasattr(resource, "skip_history_when_saving"):
+            del resource.skip_history_when_saving
+            resource.save()
+
+
+declare_fields(
+    ResourceAdminForm,
+    {
+        f"terms_{name}": TermsField(
+            queryset=Term.objects.filter(vocabulary=name),
+            required=False,
+            label=label,
+            widget=FilteredSelectMultiple(label, is_stacked=False),
+        )
+        for name, label in VOCABULARIES
+    },
+)
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Review overdue")),
+            ("soon", _("Review due in 30 days")),
+            ("none", _("No review date")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(review_by__lt=today)
+        if self.value() == "soon":
+            return queryset.filter(review_by__gte=today, review_by__lte=today + timedelta(days=30))
+        if self.value() == "none":
+            return queryset.filter(review_by=None)
+        return queryset
+
+
+def term_filter(vocabulary: str, label) -> type[admin.SimpleListFilter]:
+    class TermFilter(admin.SimpleListFilter):
+        title = label
+        parameter_name = f"term_{vocabulary}"
+
+        def lookups(self, request, model_admin):
+            return list(Term.objects.filter(vocabulary=vocabulary).values_list("slug", "label"))
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(terms__vocabulary=vocabulary, terms__slug=self.value())
+            return queryset
+
+    return TermFilter
+
+
+class TermActionForm(ActionForm):
+    term = forms.ModelChoiceField(
+        queryset=Term.objects.all(), required=False, label=_("Term to add")
+    )
+
+
+@admin.register(Resource)
+class ResourceAdmin(SimpleHistoryAdmin):
+    form = ResourceAdminForm
+    action_form = TermActionForm
+    change_form_template = "admin/catalogue/resource/change_form.html"
+    list_display = ["title", "status", "visibility", "language", "date", "review_by", "updated"]
+    list_filter = [
+        "status",
+        "visibility",
+        ReviewFilter,
+        "language",
+        *[term_filter(name, label) for name, label in VOCABULARIES if name != "language"],
+    ]
+    search_fields = ["title", "summary", "slug", "key"]
+    date_hierarchy = "date"
+    list_per_page = 50
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["translations", "supersedes"]
+    readonly_fields = ["status", "publish_at", "key", "created", "updated"]
+    history_list_display = ["status"]
+    actions = ["add_term", "send_to_review", "publish", "archive"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "visibility",
+                    "date",
+                    "date_precision",
+                    "language",
+                    "source_url",
+                ]
+            },
+        ),
+        (
+            _("Terms"),
+            {
+                "description": _("Publishers are the “Publisher” vocabulary."),
+                "fields": [f"terms_{name}" for name, _label in VOCABULARIES],
+            },
+        ),
+        (
+            _("Related works"),
+            {"fields": ["translations", "supersedes"]},
+        ),
+        (_("Freshness"), {"fields": ["last_reviewed", "review_by"]}),
+        (_("Record"), {"classes": ["collapse"], "fields": ["key", "created", "updated"]}),
+    ]
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm(workflow.PUBLISH)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # Making a published item public or members-only is a publishing decision.
+        if obj and obj.status == Status.PUBLISHED and not self.has_publish_permission(request):
+            fields.append("visibility")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Status moves only through the workflow; a restored revision
+            # brings back content, not an old publication state.
+            current = Resource.objects.filter(pk=obj.pk).values(
+                "status", "publish_at", "visibility"
+            )[0]
+            obj.status, obj.publish_at = current["status"], current["publish_at"]
+            if current["status"] == Status.PUBLISHED and not self.has_publish_permission(request):
+                obj.visibility = current["visibility"]
+        else:
+            obj.status = Status.DRAFT
+            obj.publish_at = None
+            obj.key = obj.key or f"admin:{uuid.uuid4()}"
+            obj._change_reason = "created"
+        obj.skip_history_when_saving = True
+        super().save_model(request, obj, form, change)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        revision_term_ids = getattr(request, "_revision_term_ids", None)
+        if revision_term_ids is not None:
+            form = type(form.__name__, (form,), {"revision_term_ids": revision_term_ids})
+        return form
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        record = Resource.history.filter(id=object_id, history_id=version_id).first()
+        if record is not None:
+            request._revision_term_ids = list(record.terms.values_list("term_id", flat=True))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # The workflow, one item at a time: buttons on the change page.
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.workflow_view)
+        return [
+            path(
+                "<path:object_id>/workflow/<str:action>/", view, name="catalogue_resource_workflow"
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["workflow_actions"] = workflow.allowed(obj, request.user)
+            extra_context["last_transition"] = workflow.last_transition(obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workflow_view(self, request, object_id, action):
+        obj = get_object_or_404(Resource, pk=object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        transition = workflow.TRANSITIONS.get(action)
+        if transition is None or not request.user.has_perm(transition.permission):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else None
+        form = WorkflowForm(data, transition=transition)
+        if request.method == "POST" and form.is_valid():
+            try:
+                workflow.apply(
+                    obj,
+                    action,
+                    request.user,
+                    reason=form.cleaned_data.get("reason", ""),
+                    publish_at=form.cleaned_data.get("publish_at"),
+                )
+            except (workflow.WorkflowError, PermissionDenied) as e:
+                self.message_user(request, str(e), messages.ERROR)
+            else:
+                self.message_user(request, workflow_message(obj), messages.SUCCESS)
+            return redirect(reverse("admin:catalogue_resource_change", args=[obj.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "transition": transition,
+            "form": form,
+            "title": f"{transition.label}: {obj}",
+        }
+        return TemplateResponse(request, "admin/catalogue/resource/workflow.html", context)
+
+    # The workflow, many items at a time: bulk actions. Each item still goes
+    # through workflow.apply, which checks the role again.
+
+    def run_transition(self, request, queryset, action: str) -> None:
+        done, refused = 0, []
+        for resource in queryset:
+            try:
+                workflow.apply(resource, action, request.user)
+                done += 1
+            except (workflow.WorkflowError, PermissionDenied) as e:
+                refused.append(str(e))
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(n)d resource: %(action)s.", "%(n)d resources: %(action)s.", done)
+                % {"n": done, "action": workflow.TRANSITIONS[action].label},
+                messages.SUCCESS,
+            )
+        for message in refused[:10]:
+            self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description=_("Send selected to review"), permissions=["change"])
+    def send_to_review(self, request, queryset):
+        self.run_transition(request, queryset, "submit")
+
+    @admin.action(description=_("Publish selected"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self.run_transition(request, queryset, "publish")
+
+    @admin.action(description=_("Archive selected"), permissions=["publish"])
+    def archive(self, request, queryset):
+        self.run_transition(request, queryset, "archive")
+
+    @admin.action(description=_("Add the chosen term to selected"), permissions=["change"])
+    def add_term(self, request, queryset):
+        term = Term.objects.filter(pk=request.POST.get("term") or None).first()
+        if term is None:
+            self.message_user(request, _("Choose a term to add."), messages.ERROR)
+            return
+        count = 0
+        for resource in queryset:
+            resource._history_user = request.user
+            resource.terms.add(term)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Added “%(term)s” to %(n)d resource.", "Added “%(term)s” to %(n)d resources.", count
+            )
+            % {"term": term, "n": count},
+            messages.SUCCESS,
+        )
+
+
+def workflow_message(resource: Resource) -> str:
+    if resource.status == Status.REVIEW and resource.publish_at:
+        return _("Approved; it will be published at %(time)s.") % {
+            "time": timezone.localtime(resource.publish_at).strftime("%Y-%m-%d %H:%M")
+        }
+    return _("“%(title)s” is now %(status)s.") % {
+        "title": resource.title,
+        "status": resource.get_status_display().lower(),
+    }
+
+
+class WorkflowForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
+    )
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        required=False,
+        help_text=_("Leave empty to publish now; a later time (YYYY-MM-DD HH:MM) schedules it."),
+    )
+
+    def __init__(self, *args, transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        if transition.needs_reason:
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
+        if transition.name != "publish":
+            del self.fields["publish_at"]
+
+
+class TermAdminForm(forms.ModelForm):
+    aliases_text = forms.CharField(
+        label=_("aliases"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: source tags, synonyms and abbreviations that mean this term."),
+    )
+
+    class Meta:
+        model = Term
+        fields = ["vocabulary", "slug", "label"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["aliases_text"] = "\n".join(self.instance.aliases)
+        for code, _name in settings.LANGUAGES:
+            self.initial[f"label_{code}"] = self.instance.labels.get(code, "")
+
+    def clean_aliases_text(self) -> list[str]:
+        lines = (" ".join(line.split()) for line in self.cleaned_data["aliases_text"].splitlines())
+        return list(dict.fromkeys(line for line in lines if line))
+
+    def save(self, commit=True):
+        term = super().save(commit=False)
+        term.aliases = self.cleaned_data["aliases_text"]
+        term.labels = {
+            code: self.cleaned_data[f"label_{code}"].strip()
+            for code, _name in settings.LANGUAGES
+            if self.cleaned_data.get(f"label_{code}", "").strip()
+        }
+        if commit:
+            term.save()
+        return term
+
+
+declare_fields(
+    TermAdminForm,
+    {
+        f"label_{code}": forms.CharField(
+            label=_("Label (%(language)s)") % {"language": name}, required=False, max_length=200
+        )
+        for code, name in settings.LANGUAGES
+    },
+)
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    form = TermAdminForm
+    list_display = ["label", "vocabulary", "slug", "alias_list", "resource_count"]
+    list_filter = ["vocabulary"]
+    search_fields = ["label", "slug", "aliases"]
+    prepopulated_fields = {"slug": ["label"]}
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ["vocabulary", "label", "slug", "aliases_text"]}),
+            (
+                _("Translated labels"),
+                {
+                    "description": _(
+                        "Shown to readers browsing in that language; "
+                        "an empty one falls back to the label."
+                    ),
+                    "fields": [f"label_{code}" for code, _name in settings.LANGUAGES],
+                },
+            ),
+        ]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(n=Count("resources"))
+
+    @admin.display(description=_("aliases"))
+    def alias_list(self, term: Term) -> str:
+        return ", ".join(term.aliases[:5]) + (" …" if len(term.aliases) > 5 else "")
+
+    @admin.display(description=_("resources"), ordering="n")
+    def resource_count(self, term: Term) -> int:
+        return term.n

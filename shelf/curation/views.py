@@ -1,0 +1,30 @@
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+
+from shelf.curation import freshness
+
+
+def dashboard(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    # A signed-in member sent back to the sign-in page would bounce between
+    # the two pages; tell them plainly instead.
+    if not request.user.is_staff:
+        raise PermissionDenied
+    today = timezone.localdate()
+    overdue = freshness.overdue(today)
+    in_review = freshness.in_review()
+    drafts = freshness.drafts()
+    ctx = {
+        "today": today,
+        "overdue": overdue[: freshness.LIMIT],
+        "overdue_count": overdue.count(),
+        "in_review": in_review[: freshness.LIMIT],
+        "in_review_count": in_review.count(),
+        "drafts": drafts[: freshness.LIMIT],
+        "drafts_count": drafts.count(),
+        "failed_files": freshness.failed_files(),
+    }
+    return render(request, "curation/dashboard.html", ctx)

@@ -1,0 +1,141 @@
+"""One smoke test in a real browser: layout at phone and desktop widths, left
+to right and right to left, and the forms with JavaScript off.
+
+Needs the `browser` extra (`pip install -e '.[browser]'`) and Chromium
+(Debian: `apt-get install chromium`); skipped without them. Set
+SHELF_SCREENSHOTS to a folder to keep screenshots of each layout.
+"""
+
+import os
+import shutil
+from pathlib import Path
+from unittest import SkipTest
+
+from django.test import LiveServerTestCase
+
+from shelf.catalogue.factories import make_catalogue
+
+CHROMIUM = os.getenv("SHELF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+class BrowserTests(LiveServerTestCase):
+    serialized_rollback = True
+
+    @classmethod
+    def setUpClass(cls):
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            raise SkipTest("playwright is not installed") from None
+        if not Path(CHROMIUM).exists():
+            raise SkipTest(f"no Chromium at {CHROMIUM}")
+        # Playwright's sync API keeps an event loop in this thread; the ORM
+        # calls made here are still synchronous.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        super().setUpClass()
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+    def setUp(self):
+        make_catalogue()
+        self.errors = []
+
+    def open(self, path: str, width: int, language: str = "en", javascript: bool = True):
+        context = self.browser.new_context(
+            viewport={"width": width, "height": 900}, java_script_enabled=javascript
+        )
+        self.addCleanup(context.close)
+        host = self.live_server_url.split("//")[1].split(":")[0]
+        context.add_cookies(
+            [{"name": "django_language", "value": language, "domain": host, "path": "/"}]
+        )
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on(
+            "request",
+            lambda r: r.url.startswith(self.live_server_url) or self.errors.append(r.url),
+        )
+        page.goto(self.live_server_url + path)
+        return page
+
+    def box(self, page, selector: str) -> dict:
+        return page.locator(selector).first.bounding_box()
+
+    def screenshot(self, page, name: str) -> None:
+        if folder := os.getenv("SHELF_SCREENSHOTS"):
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+    def test_it_lays_out_the_listing_at_every_width_and_direction(self):
+        for width, language in [(360, "en"), (1280, "en"), (360, "ar"), (1280, "ar")]:
+            with self.subTest(width=width, language=language):
+                page = self.open("/resources/?audience=parents", width, language)
+                self.screenshot(page, f"listing-{width}-{language}")
+                self.assertEqual(
+                    page.locator("html").get_attribute("dir"), "rtl" if language == "ar" else "ltr"
+                )
+                # Nothing wider than the screen.
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                self.assertLessEqual(scroll, width)
+                results, filters = self.box(page, ".listing-results"), self.box(page, ".filters")
+                if width == 360:
+                    self.assertGreater(filters["y"], results["y"] + results["height"] - 1)
+                elif language == "ar":
+                    self.assertGreater(filters["x"], results["x"])
+                else:
+                    self.assertLess(filters["x"], results["x"])
+                self.assert_targets_are_large_enough(page)
+        self.assertEqual(self.errors, [])
+
+    def assert_targets_are_large_enough(self, page):
+        """WCAG 2.2 target size: every control at least 24 CSS px tall."""
+        small = page.evaluate(
+            """() => [...document.querySelectorAll('a, button, select, input, summary')]
+                .filter(e => !e.closest('.visually-hidden, .skip-link'))
+                .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect()])
+                // Hidden until focused (1px wide) or not rendered at all.
+                .filter(([_, r]) => r.width > 1 && r.height > 0 && r.height < 24)
+                .map(([html, r]) => [html, r.height])"""
+        )
+        self.assertEqual(small, [])
+
+    def test_it_lays_out_the_detail_page(self):
+        for width, language in [(360, "en"), (360, "ar"), (1280, "en")]:
+            with self.subTest(width=width, language=language):
+                page = self.open("/resources/safer-virtual-school/", width, language)
+                self.screenshot(page, f"detail-{width}-{language}")
+                self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), width)
+                self.assertEqual(page.locator("h1").inner_text(), "Safer Virtual School")
+                self.assert_targets_are_large_enough(page)
+        self.assertEqual(self.errors, [])
+
+    def test_it_filters_sorts_and_searches_with_javascript_off(self):
+        page = self.open("/resources/", 1280, javascript=False)
+        page.locator(".facet-value", has_text="Teachers").click()
+        self.assertIn("audience=teachers", page.url)
+        self.assertEqual(page.locator(".count").inner_text(), "3 resources")
+        page.select_option("#sort", "title")
+        page.locator(".sort-form button").click()
+        self.assertIn("sort=title", page.url)
+        self.assertEqual(
+            page.locator(".result-title").first.inner_text(), "Mandatory Reporter Infographic"
+        )
+        page.fill("#q", "safe")
+        page.locator(".search-form button").click()
+        self.assertIn("audience=teachers", page.url)
+        self.assertEqual(page.locator(".count").inner_text(), "2 resources")
+        page.locator(".chip", has_text="Teachers").click()
+        self.assertNotIn("audience", page.url)
+        page.select_option("#language-select", "ar")
+        page.locator(".language-form button").click()
+        self.assertEqual(page.locator("html").get_attribute("dir"), "rtl")
+        self.assertIn("q=safe", page.url)
+        self.assertEqual(self.errors, [])
