@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from django.utils.text import slugify
 
 from shelf.catalogue.models import VOCABULARY_NAMES, Resource, Status, Term, Visibility
 from shelf.catalogue.taxonomy import fold
+from shelf.curation import audit
 from shelf.ingest.records import IngestError, Record, TermRef, combine
 from shelf.ingest.signals import bulk_imported
 from shelf.lib import languages
@@ -102,7 +104,17 @@ def import_records(*, records: list[Record], source: str, dry_run: bool = False)
         raise
     if dry_run:
         transaction.set_rollback(True)
-    elif report.ids:
+        return report
+    audit.record(
+        audit.current_user(),
+        audit.IMPORT,
+        None,
+        file=os.path.basename(source),
+        created=len(report.created),
+        updated=len(report.updated),
+        unchanged=len(report.unchanged),
+    )
+    if report.ids:
         ids = list(report.ids)
         transaction.on_commit(lambda: bulk_imported(ids))
     return report
@@ -389,3 +401,29 @@ def write(new, changed, term_rows, replace_terms, report: Report) -> None:
     # Positional (id, resource_id, term_id) builds rows a third faster.
     through.objects.bulk_create([through(None, r, t) for r, t in term_rows], batch_size=BATCH)
     report.ids += [r.id for r in created] + [r.id for r, _ in changed]
+    reason = f"import {os.path.basename(report.source)}"[:100]
+    record_revisions(created, [r for r, _ in changed], reason, now)
+
+
+def record_revisions(created: list[Resource], changed: list[Resource], reason: str, now) -> None:
+    """Bulk writes skip django-simple-history's revision per save, so write
+    the revisions in bulk too, terms included, as one admin save would."""
+    history = Resource.history
+    rows = history.bulk_history_create(
+        created, batch_size=BATCH, default_change_reason=reason, default_date=now
+    )
+    rows = [*(rows or []), *(history.bulk_history_create(
+        changed, batch_size=BATCH, update=True, default_change_reason=reason, default_date=now
+    ) or [])]  # fmt: skip
+    if not rows:  # nothing written, or SIMPLE_HISTORY_ENABLED is off
+        return
+    revision = {row.id: row.history_id for row in rows}
+    terms = history.model.terms.model
+    pairs = Resource.terms.through.objects.filter(resource_id__in=list(revision))
+    terms.objects.bulk_create(
+        [
+            terms(history_id=revision[r], id=i, resource_id=r, term_id=t)
+            for i, r, t in pairs.values_list("id", "resource_id", "term_id")
+        ],
+        batch_size=BATCH,
+    )

@@ -4,6 +4,7 @@ from io import StringIO
 from django.core.management import CommandError, call_command
 
 from shelf.catalogue.models import Resource
+from shelf.curation.models import AuditEvent
 from shelf.ingest import demo
 from shelf.ingest.signals import bulk_imported
 from shelf.test import BaseTestCase
@@ -23,6 +24,21 @@ class DemoTestCase(BaseTestCase):
         self.assertEqual(export(), first)
         call_command("demo", "--items", "30", "--seed", "6", "--replace", stdout=StringIO())
         self.assertNotEqual(export(), first)
+
+    def test_it_replaces_demo_items_in_bulk_with_one_audit_event(self):
+        demo.generate(5, seed=1)
+        first = Resource.objects.get(key="demo:1")
+        first.translations.add(Resource.objects.get(key="demo:2"))
+        other = Resource.objects.create(key="x:1", slug="x", title="X", supersedes=first)
+        call_command("demo", "--items", "3", "--replace", stdout=StringIO())
+        self.assertEqual(Resource.objects.filter(key__startswith="demo:").count(), 3)
+        other.refresh_from_db()
+        self.assertIsNone(other.supersedes)
+        self.assertEqual(
+            list(AuditEvent.objects.filter(action="delete").values_list("action", "details")),
+            [("delete", {"demo_items": 5})],
+        )
+        self.assertFalse(Resource.history.filter(key__startswith="demo:").exists())
 
     def test_it_refuses_to_add_to_existing_demo_items(self):
         demo.generate(3, seed=1)

@@ -9,6 +9,7 @@ from django.http import QueryDict
 
 from shelf.catalogue.browse import browse, parse
 from shelf.catalogue.models import Resource, Term
+from shelf.curation.models import AuditEvent
 from shelf.ingest.records import IngestError, TermRef
 from shelf.ingest.services import import_records
 from shelf.ingest.signals import bulk_imported
@@ -148,6 +149,34 @@ class ImportTestCase(BaseTestCase):
         one = Resource.objects.get(key="listing:one")
         self.assertEqual(one.summary, "New text.")
         self.assertEqual(sorted(t.slug for t in one.terms.all()), ["en", "teachers"])
+
+    def test_it_records_a_revision_with_terms_for_each_write(self):
+        run(self.write(listing(item(tags="Parents, Teachers", title="One"))))
+        one = Resource.objects.get()
+        (created,) = one.history.all()
+        self.assertEqual(
+            (created.history_type, created.history_change_reason), ("+", "import sample.txt")
+        )
+        self.assertEqual(
+            sorted(created.terms.values_list("term__slug", flat=True)),
+            ["en", "parents", "teachers"],
+        )
+        run(self.write(listing(item(tags="Parents, Teachers", title="One"))))
+        self.assertEqual(one.history.count(), 1)
+        run(self.write(listing(item(tags="Parents", title="One", summary="New."))))
+        changed = one.history.order_by("-history_id").first()
+        self.assertEqual((changed.history_type, changed.summary), ("~", "New."))
+        self.assertEqual(
+            sorted(changed.terms.values_list("term__slug", flat=True)), ["en", "parents"]
+        )
+
+    def test_it_records_each_import_in_the_audit_log(self):
+        run(self.write(listing(item(title="One"), item(title="Two"))))
+        run(self.write(listing(item(title="One"))), "--dry-run")
+        (event,) = AuditEvent.objects.filter(action="import")
+        self.assertEqual(
+            event.details, {"file": "sample.txt", "created": 2, "updated": 0, "unchanged": 0}
+        )
 
     def test_it_imports_an_item_once_when_a_file_repeats_it(self):
         path = self.write(listing(item(title="One"), item(title="Two"), item(title="One")))

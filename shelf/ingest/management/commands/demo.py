@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from shelf.curation import audit
 from shelf.ingest import demo
 
 
@@ -29,7 +30,8 @@ class Command(BaseCommand):
                     f"There are already {existing} demo items; "
                     "use --replace to delete them and generate new ones."
                 )
-            demo.delete_existing()
+            deleted = demo.delete_existing()
+            audit.record(None, audit.DELETE, None, demo_items=deleted)
         verbosity = options["verbosity"]
 
         def progress(done: int) -> None:
