@@ -201,13 +201,17 @@ class ImportTestCase(BaseTestCase):
 
     def test_it_creates_topics_for_unknown_tags_and_reports_them(self):
         output = run(self.write(listing(item(tags="Sports Coaching, Parents"))))
-        self.assertIn("1 tags not in the taxonomy became topic terms: Sports Coaching (1)", output)
+        self.assertIn(
+            "tags not in the taxonomy, imported as topics (1): Sports Coaching (1)", output
+        )
         term = Term.objects.get(vocabulary="topic", slug="sports-coaching")
         self.assertEqual(term.label, "Sports Coaching")
 
     def test_it_creates_publishers_missing_from_the_taxonomy(self):
         output = run(self.write(listing(item(summary="(ICMEC, UNICEF, Save the Children) Text."))))
-        self.assertIn("created 2 new terms: publisher:UNICEF, publisher:Save the Children", output)
+        self.assertIn(
+            "created new terms (2): publisher:UNICEF, publisher:Save the Children", output
+        )
         publishers = Resource.objects.get().terms.filter(vocabulary="publisher")
         self.assertEqual(
             sorted(publishers.values_list("slug", "label")),

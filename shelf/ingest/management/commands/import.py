@@ -59,16 +59,15 @@ class Command(BaseCommand):
             for key in report.unchanged:
                 write(f"  unchanged  {key}")
         if report.unknown_tags:
+            count = len(report.unknown_tags)
             tags = ", ".join(f"{tag} ({n})" for tag, n in sorted(report.unknown_tags.items()))
-            write(
-                f"  {len(report.unknown_tags)} tags not in the taxonomy became topic terms: {tags}"
-            )
+            write(f"  tags not in the taxonomy, imported as topics ({count}): {tags}")
         # Topics made from unknown tags are reported just above.
         new = [t for t in report.new_terms if t.label not in report.unknown_tags]
         if new:
             verb = "would create" if report.dry_run else "created"
             names = ", ".join(f"{t.vocabulary}:{t.label}" for t in new[:20])
             more = f" and {len(new) - 20} more" if len(new) > 20 else ""
-            write(f"  {verb} {len(new)} new terms: {names}{more}")
+            write(f"  {verb} new terms ({len(new)}): {names}{more}")
         for line, first, key in report.duplicates:
             write(f"  {report.source}:{line}: skipped, the same item as line {first} ({key})")
