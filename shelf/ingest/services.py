@@ -78,7 +78,7 @@ def import_records(*, records: list[Record], source: str, dry_run: bool = False)
             existing = load_existing([r.key for r in chunk])
             slugs.preload(base_slug(r) for r in chunk)
             for record in chunk:
-                term_ids = {terms.resolve(ref).id for ref in record.terms}
+                term_ids = {terms.resolve(ref).id for ref in with_language_term(record)}
                 found = existing.get(record.key)
                 if found is None:
                     resource = new_resource(record, slugs)
@@ -234,6 +234,18 @@ class TermIndex:
 
     def vocabulary_of(self, term_id: int) -> str:
         return self.by_id[term_id].vocabulary
+
+
+def with_language_term(record: Record) -> list[TermRef]:
+    """The record's terms and the term of its language, so the language
+    facet counts every resource whatever the source listed."""
+    if not record.language or "language" not in record.fields:
+        return record.terms
+    code = languages.normalise(record.language) or record.language
+    return [
+        *record.terms,
+        TermRef("language", languages.slug(code), languages.language_label(code)),
+    ]
 
 
 def owned_term_ids(record: Record, term_ids: set[int], terms: TermIndex) -> set[int]:

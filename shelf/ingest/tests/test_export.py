@@ -142,11 +142,20 @@ class MalformedTestCase(BaseTestCase):
 
     def test_it_imports_hand_written_csv(self):
         path = Path(self.tmp.name) / "x.csv"
-        path.write_text("title,date,audiences,publishers\nOne,2021-03,Parents; educators,UNICEF\n")
+        path.write_text(
+            "title,date,language,audiences,publishers\n"
+            "One,2021-03,zh-cn,Parents; educators,UNICEF\n"
+        )
         call_command("import", str(path), stdout=StringIO())
         one = Resource.objects.get(key="csv:one")
         self.assertEqual((one.date, one.date_precision), (datetime.date(2021, 3, 1), "month"))
+        self.assertEqual(one.language, "zh-Hans")
         self.assertEqual(
             sorted(one.terms.values_list("vocabulary", "slug")),
-            [("audience", "parents"), ("audience", "teachers"), ("publisher", "unicef")],
+            [
+                ("audience", "parents"),
+                ("audience", "teachers"),
+                ("language", "zh-hans"),
+                ("publisher", "unicef"),
+            ],
         )
