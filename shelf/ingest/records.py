@@ -1,0 +1,142 @@
+"""What every import format parses into, and the error it raises.
+
+A format turns a file into :class:`Record` objects and knows nothing about
+the database; :func:`shelf.ingest.services.import_records` matches them to
+resources and writes them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+# The resource fields a record can carry. A format lists the ones its
+# source really provides in ``Record.fields``; the others are left alone on
+# existing resources (a listing says nothing about visibility, so an
+# editor's "members only" survives a re-import).
+FIELDS = (
+    "slug",
+    "title",
+    "summary",
+    "body",
+    "date",
+    "date_precision",
+    "language",
+    "source_url",
+    "status",
+    "visibility",
+    "last_reviewed",
+    "review_by",
+    "terms",
+    "translations",
+    "supersedes",
+)
+
+
+class IngestError(ValueError):
+    """Bad input, with where it is: ``sample.txt:12: the item has no summary``.
+    It may carry more errors of the same file, shown on following lines."""
+
+    def __init__(self, message: str, line: int | None = None, source: str = "", unit: str = "line"):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.source = source
+        # JSON errors point at a record number rather than a line.
+        self.unit = unit
+        self.more: list[IngestError] = []
+        self.not_shown = 0
+
+    def where(self, source: str) -> str:
+        if self.line and self.unit != "line":
+            return f"{source}: {self.unit} {self.line}" if source else f"{self.unit} {self.line}"
+        return ":".join(str(p) for p in (source, self.line) if p)
+
+    def __str__(self) -> str:
+        lines = []
+        for error in [self, *self.more]:
+            where = error.where(self.source)
+            lines.append(f"{where}: {error.message}" if where else error.message)
+        if self.not_shown:
+            lines.append(f"... and {self.not_shown} more errors")
+        return "\n".join(lines)
+
+
+def combine(errors: list[IngestError], limit: int = 20) -> IngestError:
+    """The first error, carrying the next ones (up to ``limit`` in all)."""
+    first = errors[0]
+    first.more = errors[1:limit]
+    first.not_shown = max(0, len(errors) - limit)
+    return first
+
+
+@dataclass(frozen=True)
+class TermRef:
+    """A term as a source names it. The importer finds the term by slug,
+    then by label or alias within the vocabulary, and creates it if none
+    matches (with ``slug``, or a slug made from the label)."""
+
+    vocabulary: str
+    slug: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Record:
+    line: int  # where the item starts in its file (a record number for JSON)
+    key: str
+    title: str
+    fields: tuple[str, ...] = FIELDS
+    slug: str = ""  # "" = made from the title
+    summary: str = ""
+    body: str = ""
+    date: datetime.date | None = None
+    date_precision: str = ""
+    language: str = ""
+    source_url: str = ""
+    status: str = "published"
+    visibility: str = "public"
+    last_reviewed: datetime.date | None = None
+    review_by: datetime.date | None = None
+    translations: list[str] = field(
+        default_factory=list
+    )  # keys of the same work in other languages
+    supersedes: str = ""  # key of the resource this one replaces
+    terms: list[TermRef] = field(default_factory=list)
+    # The vocabularies whose terms the source gives (None: all of them);
+    # terms of the others are left as they are.
+    vocabularies: tuple[str, ...] | None = None
+    # Tags that the taxonomy did not know and that became topic terms.
+    unknown_tags: list[str] = field(default_factory=list)
+    unit: str = "line"  # what ``line`` counts: "line", or "record" in JSON
+
+    def error(self, message: str) -> IngestError:
+        return IngestError(message, self.line, unit=self.unit)
+
+
+def format_date(date: datetime.date | None, precision: str) -> str:
+    """A date only as precise as it is known: ``2020``, ``2020-03``, ``2020-03-05``."""
+    if date is None:
+        return ""
+    if precision == "year":
+        return f"{date.year:04d}"
+    if precision == "month":
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.isoformat()
+
+
+def parse_date(text: str) -> tuple[datetime.date | None, str]:
+    """The inverse of :func:`format_date`; raises ValueError."""
+    text = text.strip()
+    if not text:
+        return None, ""
+    parts = text.split("-")
+    if len(parts) > 3 or not all(p.isascii() and p.isdigit() for p in parts) or len(parts[0]) != 4:
+        raise ValueError(f"date {text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    precision = ("year", "month", "day")[len(parts) - 1]
+    numbers = [int(p) for p in parts] + [1] * (3 - len(parts))
+    try:
+        return datetime.date(*numbers), precision
+    except ValueError as e:
+        raise ValueError(f"date {text!r}: {e}") from None
