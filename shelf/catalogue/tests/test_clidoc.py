@@ -1,3 +1,7 @@
+import tempfile
+from pathlib import Path
+from unittest import mock
+
 from django.core.management import call_command
 from django.test import SimpleTestCase
 
@@ -16,10 +20,8 @@ class CliDocTestCase(SimpleTestCase):
                 self.assertIn(f"## `shelf {name}`", text)
 
     def test_check_fails_when_the_reference_is_stale(self):
-        original = clidoc.DOC.read_text(encoding="utf-8")
-        try:
-            clidoc.DOC.write_text(original + "\nstale\n", encoding="utf-8")
-            with self.assertRaises(SystemExit):
+        with tempfile.TemporaryDirectory() as tmp:
+            stale = Path(tmp) / "cli.md"
+            stale.write_text(clidoc.render() + "\nstale\n", encoding="utf-8")
+            with mock.patch.object(clidoc, "DOC", stale), self.assertRaises(SystemExit):
                 call_command("clidoc", "--check")
-        finally:
-            clidoc.DOC.write_text(original, encoding="utf-8")
