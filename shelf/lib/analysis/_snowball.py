@@ -1,0 +1,23 @@
+"""Snowball stemming (PyStemmer, C) for languages written in Latin letters."""
+
+from __future__ import annotations
+
+import Stemmer
+
+from shelf.lib.analysis.base import words
+
+
+class SnowballAnalyser:
+    def __init__(self, algorithm: str):
+        self._stemmer = Stemmer.Stemmer(algorithm, 20000)
+
+    def stem(self, word: str) -> str:
+        # Han bigrams are whole tokens already.
+        return word if _is_han(word) else self._stemmer.stemWord(word)
+
+    def analyse(self, text: str) -> list[str]:
+        return self._stemmer.stemWords(words(text))
+
+
+def _is_han(word: str) -> bool:
+    return "\u3400" <= word[0] <= "\ufaff"
