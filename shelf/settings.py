@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "shelf.ingest",
     "shelf.front",
     "shelf.api",
+    "shelf.search",
 ]
 
 MIDDLEWARE = [
@@ -178,3 +179,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
+
+# Search: the index lives under the data directory, one copy per node.
+SEARCH_INDEX_DIR = Path(os.getenv("SEARCH_INDEX_DIR", DATA_DIR / "search"))
+# How often a worker looks at the change feed (seconds).
+SEARCH_REFRESH_INTERVAL = float(os.getenv("SEARCH_REFRESH_INTERVAL", "0.25"))

@@ -95,7 +95,10 @@ class Resource(models.Model):
     source_url = models.URLField(_("source URL"), max_length=1000, blank=True)
     terms = models.ManyToManyField(Term, related_name="resources", blank=True)
     translations = models.ManyToManyField(
-        "self", blank=True, verbose_name=_("translations"), help_text=_("The same work in other languages.")
+        "self",
+        blank=True,
+        verbose_name=_("translations"),
+        help_text=_("The same work in other languages."),
     )
     supersedes = models.ForeignKey(
         "self",

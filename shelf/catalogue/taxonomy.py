@@ -71,7 +71,10 @@ def sync_terms(taxonomy: Taxonomy | None = None) -> int:
         term = existing.get((spec.vocabulary, spec.slug))
         if term is None:
             Term.objects.create(
-                vocabulary=spec.vocabulary, slug=spec.slug, label=spec.label, aliases=list(spec.aliases)
+                vocabulary=spec.vocabulary,
+                slug=spec.slug,
+                label=spec.label,
+                aliases=list(spec.aliases),
             )
             changed += 1
             continue

@@ -2,7 +2,8 @@
 
 An analyser is a module with ``analyse(text) -> list[str]`` (tokens in text
 order, so positions are implied by order), ``stem(word) -> str`` for one
-folded word, and ``STOP_WORDS``. Adding a language is one module registered in
+folded word, ``stem_words(words) -> list[str]`` for many (the indexer folds
+and splits once, then stems), and ``STOP_WORDS``. Adding a language is one module registered in
 :data:`ANALYSERS`. Items are indexed with their own language's analyser;
 queries are analysed with every analyser and matched across all of them.
 """

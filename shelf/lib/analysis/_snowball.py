@@ -15,6 +15,9 @@ class SnowballAnalyser:
         # Han bigrams are whole tokens already.
         return word if _is_han(word) else self._stemmer.stemWord(word)
 
+    def stem_words(self, folded: list[str]) -> list[str]:
+        return self._stemmer.stemWords(folded)
+
     def analyse(self, text: str) -> list[str]:
         return self._stemmer.stemWords(words(text))
 

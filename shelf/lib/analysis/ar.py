@@ -13,7 +13,27 @@ _PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
 STOP_WORDS = frozenset(
-    fold(w) for w in "في من على إلى عن و أو ما لا هذا هذه التي الذي ذلك مع كان أن إن".split()
+    fold(w)
+    for w in [
+        "في",
+        "من",
+        "على",
+        "إلى",
+        "عن",
+        "و",
+        "أو",
+        "ما",
+        "لا",
+        "هذا",
+        "هذه",
+        "التي",
+        "الذي",
+        "ذلك",
+        "مع",
+        "كان",
+        "أن",
+        "إن",
+    ]
 )
 
 
@@ -37,5 +57,9 @@ def stem(word: str) -> str:
     return word
 
 
+def stem_words(folded: list[str]) -> list[str]:
+    return [stem(w) for w in folded]
+
+
 def analyse(text: str) -> list[str]:
-    return [stem(w) for w in words(text)]
+    return stem_words(words(text))

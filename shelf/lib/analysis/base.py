@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_MARKS = re.compile(r"[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u1ab0-\u1aff\u20d0-\u20ff]")
+_MARKS = re.compile(
+    r"[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u1ab0-\u1aff\u20d0-\u20ff]"
+)
 # Tatweel is decoration; ta marbuta and alef maqsura are spelled both ways.
 _ARABIC = str.maketrans({"\u0640": None, "\u0629": "\u0647", "\u0649": "\u064a"})
 _WORD = re.compile(r"\w+")

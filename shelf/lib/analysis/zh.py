@@ -17,5 +17,9 @@ def stem(word: str) -> str:
     return word
 
 
+def stem_words(folded: list[str]) -> list[str]:
+    return folded
+
+
 def analyse(text: str) -> list[str]:
     return words(text)

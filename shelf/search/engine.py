@@ -1,0 +1,575 @@
+"""The search engine one web worker uses.
+
+Reading: each worker opens the node's current index generation (tantivy
+mmap'd, token bitmaps read lazily from an mmap'd file, facet bitmaps and
+sort keys in memory). Match sets are roaring bitmaps, so the visibility gate,
+facet filters and every disjunctive facet count are bitmap operations;
+tantivy ranks (BM25, title above summary above body) and checks phrases.
+
+Staying current: before answering, a worker looks at the change feed (at
+most every ``SEARCH_REFRESH_INTERVAL`` seconds, 0.25 by default). Changed
+resources are re-read from the database and applied to the worker's
+in-memory overlay at once; one worker per node (whichever takes tantivy's
+writer lock) also writes them to the node's tantivy index, and every worker
+reloads its tantivy reader when that index advances.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import mmap
+import pickle
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import tantivy
+from django.conf import settings
+from pyroaring import BitMap
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from shelf.lib.analysis import query_forms
+from shelf.search import documents, store
+from shelf.search.models import SearchChange, Synonym
+from shelf.search.query import Alt, Clause, ParsedQuery, synonym_map
+
+log = logging.getLogger(__name__)
+
+MAX_FUZZY = 6
+PHRASE_CHECK_LIMIT = 20000
+CACHE_SIZE = 4096
+
+
+@dataclass
+class Outcome:
+    count: int
+    ids: list[int]
+    counts: dict[str, dict[str, int]]
+    tokens: set[str] = field(default_factory=set)
+    suggestion: str = ""
+
+
+class Engine:
+    def __init__(self, root: Path):
+        self.root = root
+        self.lock = threading.RLock()
+        self.gen: Path | None = None
+        self.checked = 0.0
+        self._open(self._ensure_generation())
+
+    # -- opening and staying current ------------------------------------
+
+    def _ensure_generation(self) -> Path:
+        gen = store.current_generation(self.root)
+        if gen is None:
+            # First use on a fresh node: build from the database, once, while
+            # other workers wait on the lock and then open what was built.
+            with store.locked(self.root / "build.lock"):
+                gen = store.current_generation(self.root) or store.build(self.root)
+        return gen
+
+    def _open(self, gen: Path) -> None:
+        manifest = json.loads((gen / "manifest.json").read_text())
+        self.gen = gen
+        self.feed = manifest["feed"]
+        self.tindex = store.open_tantivy(gen / "tantivy")
+        self.schema = self.tindex.schema
+        self.searcher = self.tindex.searcher()
+        self.tantivy_seen = self._tantivy_applied()
+        with open(gen / "postings.idx", "rb") as handle:
+            self.offsets: dict[str, tuple[int, int]] = pickle.load(handle)  # noqa: S301 (our own files)
+        with open(gen / "postings.bin", "rb") as handle:
+            size = handle.seek(0, 2)
+            self.mm = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        with open(gen / "facets.pkl", "rb") as handle:
+            facets = pickle.load(handle)  # noqa: S301 (our own files)
+        self.facet_terms = defaultdict(
+            BitMap, {t: BitMap.deserialize(b) for t, b in facets["terms"].items()}
+        )
+        self.years = defaultdict(
+            BitMap, {y: BitMap.deserialize(b) for y, b in facets["years"].items()}
+        )
+        self.published = BitMap.deserialize(facets["published"])
+        self.public = BitMap.deserialize(facets["public"])
+        sort = np.load(gen / "sort.npz")
+        pks = sort["pk"]
+        size = int(pks.max()) + 1 if len(pks) else 1
+        self.date = np.zeros(size, dtype=np.int32)
+        self.title_rank = np.zeros(size, dtype=np.float64)
+        self.date[pks] = sort["date"]
+        self.title_rank[pks] = sort["title_rank"]
+        self.title_sorted = sort["title_sorted"]
+        with open(gen / "vocab.pkl", "rb") as handle:
+            self.vocab: dict[str, int] = pickle.load(handle)  # noqa: S301 (our own files)
+        self._bucket_vocab()
+        self.overlay: dict[str, BitMap] = {}
+        self.dirty = BitMap()
+        self.cache: dict = {}
+        self._pending_docs: dict[int, documents.Doc] = {}
+        self._load_terms()
+
+    def _bucket_vocab(self) -> None:
+        buckets: dict[int, list[str]] = defaultdict(list)
+        for word in self.vocab:
+            buckets[len(word)].append(word)
+        self.buckets = buckets
+
+    def _load_terms(self) -> None:
+        from shelf.catalogue.models import Term
+
+        self.terms = {(t.vocabulary, t.slug): t for t in Term.objects.all()}
+        self.term_table = {
+            t.id: (t.vocabulary, t.label, list(t.aliases or [])) for t in self.terms.values()
+        }
+        groups = [s.phrases() for s in Synonym.objects.all()]
+        groups += [[t.label, *t.aliases] for t in self.terms.values() if t.aliases]
+        self.synonyms = synonym_map(groups)
+
+    def _tantivy_applied(self) -> int:
+        try:
+            return int((self.gen / "tantivy.applied").read_text() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def refresh(self, force: bool = False) -> None:
+        interval = getattr(settings, "SEARCH_REFRESH_INTERVAL", 0.25)
+        now = time.monotonic()
+        if not force and now - self.checked < interval:
+            return
+        with self.lock:
+            self.checked = now
+            gen = store.current_generation(self.root)
+            if gen is None or gen != self.gen:
+                self._open(gen or self._ensure_generation())
+            latest = store.feed_position()
+            if latest < self.feed:
+                # The feed went backwards: a restored or replaced database.
+                self._open(self._rebuild())
+                return
+            if latest > self.feed:
+                self._apply(self.feed, latest)
+            self._sync_tantivy()
+
+    def _rebuild(self) -> Path:
+        with store.locked(self.root / "build.lock"):
+            return store.build(self.root)
+
+    def _changes(self, after: int, upto: int) -> tuple[list[int], bool]:
+        rows = SearchChange.objects.filter(id__gt=after, id__lte=upto).values_list(
+            "resource_id", flat=True
+        )
+        ids, global_change = [], False
+        for rid in rows.iterator(chunk_size=5000):
+            if rid is None:
+                global_change = True
+            else:
+                ids.append(rid)
+        return list(dict.fromkeys(ids)), global_change
+
+    def _apply(self, after: int, upto: int) -> None:
+        ids, global_change = self._changes(after, upto)
+        if len(ids) > getattr(settings, "SEARCH_REBUILD_AFTER", 20000):
+            # A bulk import: rebuilding once per node beats every worker
+            # re-analysing the same items.
+            self._open(self._rebuild())
+            return
+        if global_change:
+            self._load_terms()
+        docs = documents.load(ids, self.term_table)
+        changed = BitMap(ids)
+        self.dirty |= changed
+        for bitmaps in (self.facet_terms.values(), self.years.values(), self.overlay.values()):
+            for bm in bitmaps:
+                bm.difference_update(changed)
+        self.published.difference_update(changed)
+        self.public.difference_update(changed)
+        if docs and max(d.pk for d in docs) >= len(self.date):
+            grow = max(d.pk for d in docs) + 1024
+            self.date = np.resize(self.date, grow)
+            self.title_rank = np.resize(self.title_rank, grow)
+        for doc in docs:
+            fields, surface = store.analyse(doc)
+            for token in {t for tokens in fields.values() for t in tokens}:
+                self.overlay.setdefault(token, BitMap()).add(doc.pk)
+            for tid in doc.term_ids:
+                self.facet_terms[tid].add(doc.pk)
+            if doc.date_ord:
+                self.years[datetime.date.fromordinal(doc.date_ord).year].add(doc.pk)
+            if doc.published:
+                self.published.add(doc.pk)
+            if doc.public:
+                self.public.add(doc.pk)
+            self.date[doc.pk] = doc.date_ord
+            rank = np.searchsorted(self.title_sorted, np.uint64(store.title_key(doc.title)))
+            self.title_rank[doc.pk] = rank - 0.5
+            for word in {w for w in surface if len(w) >= store.MIN_VOCAB_WORD and not w.isdigit()}:
+                if word not in self.vocab:
+                    self.buckets[len(word)].append(word)
+                self.vocab[word] = self.vocab.get(word, 0) + 1
+        self._pending_docs = {d.pk: d for d in docs}
+        self.feed = upto
+        self.cache.clear()
+
+    def _sync_tantivy(self) -> None:
+        applied = self._tantivy_applied()
+        if applied < self.feed:
+            try:
+                writer = self.tindex.writer(heap_size=15_000_000, num_threads=1)
+            except ValueError:
+                writer = None  # another worker on this node is writing
+            if writer is not None:
+                try:
+                    applied = self._tantivy_applied()
+                    ids, _global = self._changes(applied, self.feed)
+                    pending = getattr(self, "_pending_docs", {})
+                    missing = [i for i in ids if i not in pending]
+                    docs = [pending[i] for i in ids if i in pending] + documents.load(
+                        missing, self.term_table
+                    )
+                    for pk in ids:
+                        writer.delete_documents_by_term("id", pk)
+                    for doc in docs:  # deleted resources are not loaded
+                        writer.add_document(store.tantivy_doc(doc, store.analyse(doc)[0]))
+                    writer.commit()
+                    writer.wait_merging_threads()
+                    (self.gen / "tantivy.applied").write_text(str(self.feed))
+                finally:
+                    del writer
+                applied = self.feed
+        self._pending_docs = {}
+        if applied != self.tantivy_seen:
+            self.tindex.reload()
+            self.searcher = self.tindex.searcher()
+            self.tantivy_seen = applied
+            self.cache.clear()
+
+    # -- matching --------------------------------------------------------
+
+    def postings(self, token: str) -> BitMap:
+        key = ("p", token)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        where = self.offsets.get(token)
+        bm = BitMap.deserialize(self.mm[where[0] : where[0] + where[1]]) if where else BitMap()
+        if self.dirty:
+            bm.difference_update(self.dirty)
+        extra = self.overlay.get(token)
+        if extra:
+            bm |= extra
+        self._remember(key, bm)
+        return bm
+
+    def _remember(self, key, value) -> None:
+        if len(self.cache) > CACHE_SIZE:
+            self.cache.clear()
+        self.cache[key] = value
+
+    def any_of(self, forms) -> BitMap:
+        sets = [self.postings(f) for f in forms]
+        if len(sets) == 1:
+            return sets[0]
+        return BitMap.union(*sets) if sets else BitMap()
+
+    def alt_docs(self, alt: Alt) -> BitMap:
+        if alt.phrase:
+            sets = sorted((self.postings(t) for t in alt.phrase), key=len)
+            candidates = BitMap.intersection(*sets) if len(sets) > 1 else sets[0]
+            return self._phrase_docs(alt.phrase, candidates)
+        sets = sorted((self.any_of(slot) for slot in alt.slots), key=len)
+        return BitMap.intersection(*sets) if len(sets) > 1 else sets[0]
+
+    def _phrase_docs(self, phrase: tuple[str, ...], candidates: BitMap) -> BitMap:
+        if not candidates or len(candidates) > PHRASE_CHECK_LIMIT:
+            # Beyond the limit every candidate counts: all the words are
+            # there, maybe not in a row; ranking still puts phrases first.
+            return candidates
+        key = ("phrase", phrase)
+        found = self.cache.get(key)
+        if found is None:
+            query = self._phrase_query(phrase)
+            hits = self.searcher.search(query, limit=len(candidates) + 100, count=False).hits
+            found = BitMap(self.searcher.fast_field_values("id", [a for _s, a in hits]))
+            self._remember(key, found)
+        # Items changed since tantivy's last commit are judged by their words.
+        return (found & candidates) | (candidates & self.dirty)
+
+    def fuzzy_words(self, word: str) -> list[str]:
+        key = ("fuzzy", word)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        distance = 2 if len(word) >= 9 else 1
+        scored = []
+        for length in range(len(word) - distance, len(word) + distance + 1):
+            bucket = self.buckets.get(length)
+            if bucket:
+                for cand, dist, _i in process.extract(
+                    word, bucket, scorer=OSA.distance, score_cutoff=distance, limit=50
+                ):
+                    if cand != word:
+                        scored.append((dist, -self.vocab.get(cand, 0), cand))
+        found = [cand for _d, _n, cand in sorted(scored)[:MAX_FUZZY]]
+        self._remember(key, found)
+        return found
+
+    def widen(self, parsed: ParsedQuery) -> None:
+        """Typo tolerance: words of 5+ letters also match words one edit
+        away (two from 9 letters), with a lower weight."""
+        for clause in parsed.clauses:
+            if clause.fuzzy and not any(a.weight < 0.5 for a in clause.alts):
+                exact = set().union(*(s for a in clause.alts for s in a.slots))
+                forms = set()
+                for cand in self.fuzzy_words(clause.fuzzy):
+                    forms |= query_forms(cand)
+                forms -= exact
+                if forms:
+                    clause.alts.append(Alt(slots=(frozenset(forms),), weight=0.3))
+
+    def clause_docs(self, clause: Clause) -> BitMap:
+        sets = [self.alt_docs(a) for a in clause.alts]
+        return BitMap.union(*sets) if len(sets) > 1 else sets[0]
+
+    def text_docs(self, parsed: ParsedQuery) -> BitMap:
+        sets = sorted((self.clause_docs(c) for c in parsed.clauses), key=len)
+        docs = BitMap.intersection(*sets) if len(sets) > 1 else sets[0]
+        for clause in parsed.excluded:
+            docs = docs - self.clause_docs(clause)
+        return docs
+
+    # -- ranking ---------------------------------------------------------
+
+    def _phrase_query(self, phrase: tuple[str, ...]) -> tantivy.Query:
+        return tantivy.Query.boolean_query(
+            [
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.boost_query(
+                        tantivy.Query.phrase_query(self.schema, name, list(phrase)),
+                        store.BOOSTS[name],
+                    ),
+                )
+                for name in store.TEXT_FIELDS
+            ]
+        )
+
+    def _forms_query(self, forms) -> tantivy.Query:
+        subs = []
+        for name in store.TEXT_FIELDS:
+            for form in forms:
+                term = tantivy.Query.term_query(self.schema, name, form)
+                subs.append(
+                    (tantivy.Occur.Should, tantivy.Query.boost_query(term, store.BOOSTS[name]))
+                )
+        return tantivy.Query.boolean_query(subs)
+
+    def _alt_query(self, alt: Alt) -> tantivy.Query:
+        if alt.phrase:
+            query = self._phrase_query(alt.phrase)
+        elif len(alt.slots) == 1:
+            query = self._forms_query(alt.slots[0])
+        else:
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, self._forms_query(slot)) for slot in alt.slots]
+            )
+        return tantivy.Query.boost_query(query, alt.weight) if alt.weight != 1.0 else query
+
+    def ranking_query(self, parsed: ParsedQuery, tag_sets: list[list[str]]) -> tantivy.Query:
+        subs = []
+        for clause in parsed.clauses:
+            alts = [(tantivy.Occur.Should, self._alt_query(a)) for a in clause.alts]
+            subs.append((tantivy.Occur.Must, tantivy.Query.boolean_query(alts)))
+        for clause in parsed.excluded:
+            for alt in clause.alts:
+                subs.append((tantivy.Occur.MustNot, self._alt_query(alt)))
+        for values in tag_sets:
+            tagged = tantivy.Query.term_set_query(self.schema, "tags", values)
+            subs.append((tantivy.Occur.Must, tantivy.Query.const_score_query(tagged, 0.0)))
+        return tantivy.Query.boolean_query(subs)
+
+    def ranked(self, parsed, tag_sets, matches: BitMap, offset: int, limit: int) -> list[int]:
+        query = self.ranking_query(parsed, tag_sets)
+        hits = self.searcher.search(query, limit=limit, offset=offset, count=False).hits
+        ids = self.searcher.fast_field_values("id", [a for _s, a in hits])
+        # The bitmaps are the authority (visibility above all); tantivy may be
+        # a commit behind for a moment after a change.
+        return [i for i in ids if i in matches]
+
+    def sorted_page(self, matches: BitMap, sort: str, offset: int, limit: int) -> list[int]:
+        if not matches:
+            return []
+        ids = np.frombuffer(matches.to_array(), dtype=np.uint32).astype(np.int64)
+        rank = self.title_rank[ids] / (len(self.title_rank) + 1.0)
+        if sort == "title":
+            keys = self.title_rank[ids]
+        else:
+            dates = self.date[ids].astype(np.float64)
+            if sort == "oldest":
+                dates[dates == 0] = np.inf  # undated last either way
+                keys = dates + rank
+            else:
+                keys = -dates + rank
+        want = offset + limit
+        if len(ids) > want:
+            part = np.argpartition(keys, want - 1)[:want]
+            ids, keys = ids[part], keys[part]
+        order = np.lexsort((ids, keys))
+        return [int(i) for i in ids[order][offset : offset + limit]]
+
+    # -- the whole call --------------------------------------------------
+
+    def visible(self, user) -> BitMap:
+        if user is not None and user.is_authenticated:
+            return self.published
+        return self.published & self.public
+
+    def facet_bitmap(self, facet: str, value: str) -> BitMap:
+        if facet == "year":
+            return self.years.get(int(value), BitMap())
+        term = self.terms.get((facet, value))
+        return self.facet_terms.get(term.id, BitMap()) if term else BitMap()
+
+    def search(
+        self,
+        parsed: ParsedQuery | None,
+        selected: dict[str, list[str]],
+        user,
+        sort: str,
+        offset: int,
+        limit: int,
+    ) -> Outcome:
+        self.refresh()
+        with self.lock:
+            return self._search(parsed, selected, user, sort, offset, limit)
+
+    def _search(self, parsed, selected, user, sort, offset, limit) -> Outcome:
+        base = self.visible(user)
+        text = parsed is not None and not parsed.empty
+        if text:
+            self.widen(parsed)
+            base = base & self.text_docs(parsed)
+        filters = {
+            name: BitMap.union(*(self.facet_bitmap(name, v) for v in values))
+            for name, values in selected.items()
+        }
+
+        def scope(skip: str | None = None) -> BitMap:
+            out = base
+            for name, bm in sorted(filters.items(), key=lambda kv: len(kv[1])):
+                if name != skip:
+                    out = out & bm
+            return out
+
+        matches = scope()
+        counts = self.count_facets(matches, scope, selected)
+        if text and sort == "relevance":
+            tag_sets = [self._tags(name, values) for name, values in selected.items()]
+            tag_sets.append(["p1"])
+            if not (user is not None and user.is_authenticated):
+                tag_sets.append(["v1"])
+            ids = self.ranked(parsed, tag_sets, matches, offset, limit)
+        else:
+            ids = self.sorted_page(
+                matches, "newest" if sort == "relevance" else sort, offset, limit
+            )
+        outcome = Outcome(len(matches), ids, counts)
+        if text:
+            outcome.tokens = self.tokens(parsed)
+            if not matches:
+                outcome.suggestion = self.suggest(parsed, self.visible(user))
+        return outcome
+
+    def _tags(self, name: str, values: list[str]) -> list[str]:
+        if name == "year":
+            return [f"y{int(v)}" for v in values]
+        return [f"t{self.terms[(name, v)].id}" for v in values if (name, v) in self.terms]
+
+    def count_facets(self, matches: BitMap, scope, selected) -> dict[str, dict[str, int]]:
+        by_facet: dict[str, dict[str, int]] = defaultdict(dict)
+        scopes = {name: scope(skip=name) for name in selected}
+        for (vocabulary, slug), term in self.terms.items():
+            bm = self.facet_terms.get(term.id)
+            if bm:
+                n = scopes.get(vocabulary, matches).intersection_cardinality(bm)
+                if n:
+                    by_facet[vocabulary][slug] = n
+        within = scopes.get("year", matches)
+        for year, bm in self.years.items():
+            n = within.intersection_cardinality(bm)
+            if n:
+                by_facet["year"][str(year)] = n
+        return by_facet
+
+    def tokens(self, parsed: ParsedQuery) -> set[str]:
+        out: set[str] = set()
+        for clause in parsed.clauses:
+            for alt in clause.alts:
+                out.update(alt.phrase)
+                for slot in alt.slots:
+                    out |= slot
+        return out
+
+    def suggest(self, parsed: ParsedQuery, visible: BitMap) -> str:
+        """The reader's words with each unknown one replaced by the most
+        common word one or two edits away, if that finds something the reader
+        may see."""
+        changed = False
+        words_out = []
+        for clause in parsed.clauses:
+            text = clause.text
+            word = clause.fuzzy or (text.casefold() if text.isalpha() and len(text) >= 4 else "")
+            if word and not (self.clause_docs(clause) & visible):
+                best = self._closest(word)
+                if best:
+                    text, changed = best, True
+            words_out.append(text)
+        if not changed:
+            return ""
+        suggestion = " ".join(words_out)
+        from shelf.search.query import parse_text
+
+        candidate = parse_text(suggestion, self.synonyms)
+        if candidate.empty or not (self.text_docs(candidate) & visible):
+            return ""
+        return suggestion
+
+    def _closest(self, word: str) -> str:
+        distance = 1 if len(word) < 5 else 2
+        scored = []
+        for length in range(len(word) - distance, len(word) + distance + 1):
+            for cand, dist, _i in process.extract(
+                word,
+                self.buckets.get(length, []),
+                scorer=OSA.distance,
+                score_cutoff=distance,
+                limit=50,
+            ):
+                if cand != word:
+                    scored.append((dist, -self.vocab.get(cand, 0), cand))
+        return min(scored)[2] if scored else ""
+
+
+_engines: dict[Path, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine() -> Engine:
+    root = store.index_dir()
+    engine = _engines.get(root)
+    if engine is None:
+        with _engines_lock:
+            engine = _engines.get(root)
+            if engine is None:
+                engine = _engines[root] = Engine(root)
+    return engine
+
+
+def forget() -> None:
+    """Drop every open engine (tests, and after a rebuild in this process)."""
+    _engines.clear()

@@ -1,0 +1,120 @@
+"""Highlighted excerpts: where the reader's words occur in an item, as safe
+HTML. Text is escaped piece by piece and only our own <mark> tags are
+added, so nothing from the item can inject markup."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.utils.html import escape
+
+from shelf.lib.analysis import analyser_for, fold
+
+WIDTH = 220
+_WORD = re.compile(r"\w+")
+
+
+class _FoldTable(dict):
+    """Folds one character to one character, so offsets in the folded text
+    are offsets in the original."""
+
+    def __missing__(self, char: int):
+        folded = fold(chr(char))
+        value = (
+            folded[0]
+            if len(folded) >= 1 and unicodedata.category(chr(char))[0] != "M"
+            else chr(char)
+        )
+        self[char] = value
+        return value
+
+
+_FOLD = _FoldTable()
+
+
+def _fold_aligned(text: str) -> str:
+    return text.lower() if text.isascii() else text.translate(_FOLD)
+
+
+def _prefixes(tokens: set[str]) -> re.Pattern | None:
+    # Stems are (nearly always) prefixes of the words they come from; the
+    # stem of each candidate is checked afterwards.
+    usable = sorted({t[:4] if len(t) > 4 else t for t in tokens if t}, key=len, reverse=True)
+    if not usable:
+        return None
+    return re.compile("|".join(re.escape(t) for t in usable))
+
+
+def hits(text: str, language: str, tokens: set[str], pattern) -> list[tuple[int, int]]:
+    folded = _fold_aligned(text)
+    analyser = analyser_for(language)
+    out: list[tuple[int, int]] = []
+    for match in pattern.finditer(folded):
+        start = match.start()
+        if _is_han(folded[start]):
+            end = start + 2
+            if folded[start:end] not in tokens:
+                continue
+        else:
+            if start > 0 and folded[start - 1].isalnum():
+                continue  # inside a word, not at its start
+            word = _WORD.match(folded, start)
+            whole = word.group()
+            if not (whole in tokens or analyser.stem(whole) in tokens or _any_stem(whole, tokens)):
+                continue
+            end = word.end()
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))  # overlapping bigrams
+        else:
+            out.append((start, end))
+    return out
+
+
+def _any_stem(word: str, tokens: set[str]) -> bool:
+    from shelf.lib.analysis import query_forms
+
+    return bool(query_forms(word) & tokens)
+
+
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\ufaff"
+
+
+def render(text: str, marks: list[tuple[int, int]], width: int = WIDTH) -> str:
+    if not marks:
+        cut = text[:width]
+        return escape(cut) + ("…" if len(text) > width else "")
+    first = marks[0][0]
+    start = max(0, first - width // 3)
+    if start:
+        space = text.rfind(" ", 0, start + 1)
+        start = space + 1 if space >= 0 and first - space < width // 2 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > marks[0][1] else end
+    out = ["…" if start else ""]
+    pos = start
+    for a, b in marks:
+        if a < start or b > end:
+            continue
+        out.append(escape(text[pos:a]))
+        out.append("<mark>" + escape(text[a:b]) + "</mark>")
+        pos = b
+    out.append(escape(text[pos:end]))
+    if end < len(text):
+        out.append("…")
+    return "".join(out)
+
+
+def snippet(resource, tokens: set[str], width: int = WIDTH) -> str:
+    """The best excerpt of the summary, else of the body, with matches marked."""
+    pattern = _prefixes(tokens)
+    language = resource.language or ""
+    for text in (resource.summary or "", (resource.body or "")[:20000]):
+        if pattern is not None and text:
+            marks = hits(text, language, tokens, pattern)
+            if marks:
+                return render(text, marks, width)
+    return render(resource.summary or "", [], width)
