@@ -1,0 +1,330 @@
+"""Writing parsed records to the catalogue: one file, one transaction."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from shelf.catalogue.models import VOCABULARY_NAMES, Resource, Status, Term, Visibility
+from shelf.catalogue.taxonomy import fold
+from shelf.ingest.records import IngestError, Record, TermRef, combine
+from shelf.ingest.signals import bulk_imported
+from shelf.lib import languages
+
+BATCH = 500
+SCALAR_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "date",
+    "date_precision",
+    "language",
+    "source_url",
+    "status",
+    "visibility",
+    "last_reviewed",
+    "review_by",
+)
+_BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass
+class Report:
+    source: str
+    dry_run: bool = False
+    created: list[tuple[str, str]] = field(default_factory=list)  # (key, title)
+    updated: list[tuple[str, list[str]]] = field(default_factory=list)  # (key, changed fields)
+    unchanged: list[str] = field(default_factory=list)  # keys
+    unknown_tags: Counter = field(default_factory=Counter)  # tag -> items
+    new_terms: list[Term] = field(default_factory=list)
+    duplicates: list[tuple[int, int, str]] = field(default_factory=list)  # (line, first, key)
+    ids: list[int] = field(default_factory=list)  # created or updated
+
+
+@transaction.atomic
+def import_records(*, records: list[Record], source: str, dry_run: bool = False) -> Report:
+    """Create or update a resource per record, matched on ``Record.key``.
+
+    Everything is validated before anything is written, and it all happens
+    in one transaction: an error leaves the catalogue as it was. A dry run
+    does the same work and rolls it back, so what it reports is exactly
+    what the import would do."""
+    errors = [e for r in records for e in validate(r)]
+    if errors:
+        raise combine(errors, source)
+    report = Report(source=source, dry_run=dry_run)
+    records = drop_duplicates(records, report)
+    for record in records:
+        report.unknown_tags.update(dict.fromkeys(record.unknown_tags, 1))
+
+    try:
+        terms = TermIndex(report)
+        slugs = SlugAllocator()
+        new, changed, term_rows, replace_terms = [], [], [], []
+        for chunk in chunks(records, BATCH):
+            existing = load_existing([r.key for r in chunk])
+            slugs.preload(base_slug(r) for r in chunk)
+            for record in chunk:
+                term_ids = {terms.resolve(ref).id for ref in record.terms}
+                found = existing.get(record.key)
+                if found is None:
+                    resource = new_resource(record, slugs)
+                    new.append((resource, term_ids))
+                    report.created.append((record.key, record.title))
+                    continue
+                resource, old_term_ids = found
+                fields = apply(record, resource, slugs)
+                want = term_ids | (old_term_ids - owned_term_ids(record, old_term_ids, terms))
+                if want != old_term_ids:
+                    fields.append("terms")
+                    replace_terms.append(resource.id)
+                    term_rows += [(resource.id, t) for t in want]
+                if fields:
+                    changed.append((resource, fields))
+                    report.updated.append((record.key, fields))
+                else:
+                    report.unchanged.append(record.key)
+        write(new, changed, term_rows, replace_terms, report)
+    except IngestError as e:
+        e.source = source
+        raise
+    if dry_run:
+        transaction.set_rollback(True)
+    elif report.ids:
+        ids = list(report.ids)
+        transaction.on_commit(lambda: bulk_imported(ids))
+    return report
+
+
+def validate(record: Record) -> list[IngestError]:
+    problems = []
+    if not record.key or len(record.key) > 300:
+        problems.append("the key must be 1 to 300 characters")
+    if not record.title or len(record.title) > 500:
+        problems.append("the title must be 1 to 500 characters")
+    elif not slugify(record.title, allow_unicode=True) and not record.slug:
+        problems.append("the title has no letters or digits")
+    if record.slug and (
+        len(record.slug) > 200 or slugify(record.slug, allow_unicode=True) != record.slug
+    ):
+        problems.append(f"{record.slug!r} is not a slug (lower-case letters, digits, hyphens)")
+    if record.language and not _BCP47.match(record.language):
+        problems.append(f"{record.language!r} is not a BCP 47 language tag (en, fr, zh-Hans)")
+    if record.status not in Status.values:
+        problems.append(f"status {record.status!r} is not one of {', '.join(Status.values)}")
+    if record.visibility not in Visibility.values:
+        problems.append(
+            f"visibility {record.visibility!r} is not one of {', '.join(Visibility.values)}"
+        )
+    if bool(record.date) != bool(record.date_precision):
+        problems.append("a date needs its precision (year, month or day)")
+    if record.source_url:
+        try:
+            URLValidator()(record.source_url)
+        except ValidationError:
+            problems.append(f"{record.source_url[:100]!r} is not a URL")
+        if len(record.source_url) > 1000:
+            problems.append("the source URL is longer than 1000 characters")
+    for ref in record.terms:
+        if ref.vocabulary not in VOCABULARY_NAMES:
+            problems.append(f"unknown vocabulary {ref.vocabulary!r}")
+        elif not 0 < len(ref.label) <= 200 or len(ref.slug) > 100:
+            problems.append(
+                f"{ref.vocabulary} term {ref.label[:50]!r}: labels are 1 to 200 characters"
+            )
+        elif not (ref.slug or slugify(ref.label, allow_unicode=True)):
+            problems.append(f"{ref.vocabulary} term {ref.label!r} has no letters or digits")
+    return [record.error(p) for p in problems]
+
+
+def drop_duplicates(records: list[Record], report: Report) -> list[Record]:
+    """The first item with a key wins; later ones are reported and skipped
+    (listings pasted from several pages often repeat an item)."""
+    first: dict[str, int] = {}
+    kept = []
+    for record in records:
+        if record.key in first:
+            report.duplicates.append((record.line, first[record.key], record.key))
+            continue
+        first[record.key] = record.line
+        kept.append(record)
+    return kept
+
+
+def chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def load_existing(keys: list[str]) -> dict[str, tuple[Resource, set[int]]]:
+    resources = {r.id: r for r in Resource.objects.filter(key__in=keys)}
+    term_ids: dict[int, set[int]] = {rid: set() for rid in resources}
+    rows = Resource.terms.through.objects.filter(resource_id__in=list(resources))
+    for resource_id, term_id in rows.values_list("resource_id", "term_id"):
+        term_ids[resource_id].add(term_id)
+    return {r.key: (r, term_ids[r.id]) for r in resources.values()}
+
+
+class TermIndex:
+    """Every term, found by slug or by label and aliases; missing ones created."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self.by_id: dict[int, Term] = {}
+        self.by_slug: dict[tuple[str, str], Term] = {}
+        self.by_label: dict[tuple[str, str], Term] = {}
+        self.by_alias: dict[tuple[str, str], Term] = {}
+        for term in Term.objects.all():
+            self.add(term)
+
+    def add(self, term: Term) -> None:
+        self.by_id[term.id] = term
+        self.by_slug[(term.vocabulary, term.slug)] = term
+        self.by_label.setdefault((term.vocabulary, fold(term.label)), term)
+        for alias in term.aliases:
+            self.by_alias.setdefault((term.vocabulary, fold(alias)), term)
+
+    def resolve(self, ref: TermRef) -> Term:
+        if ref.slug:
+            term = self.by_slug.get((ref.vocabulary, ref.slug))
+        else:
+            # A label wins over another term's alias, and both over a slug
+            # (CSV cells may name a term by any of the three).
+            name = (ref.vocabulary, fold(ref.label))
+            term = (
+                self.by_label.get(name)
+                or self.by_alias.get(name)
+                or self.by_slug.get((ref.vocabulary, ref.label))
+            )
+        if term is None:
+            slug = ref.slug or slugify(ref.label, allow_unicode=True)[:100].strip("-")
+            term = self.by_slug.get((ref.vocabulary, slug))
+        if term is None:
+            aliases = list(dict.fromkeys(ref.aliases))
+            term = Term.objects.create(
+                vocabulary=ref.vocabulary, slug=slug, label=ref.label, aliases=aliases
+            )
+            self.add(term)
+            self.report.new_terms.append(term)
+        return term
+
+    def vocabulary_of(self, term_id: int) -> str:
+        return self.by_id[term_id].vocabulary
+
+
+def owned_term_ids(record: Record, term_ids: set[int], terms: TermIndex) -> set[int]:
+    """The resource's current terms in the vocabularies the record speaks for."""
+    if "terms" not in record.fields:
+        return set()
+    if record.vocabularies is None:
+        return set(term_ids)
+    return {t for t in term_ids if terms.vocabulary_of(t) in record.vocabularies}
+
+
+class SlugAllocator:
+    """Unique slugs: ``guide``, ``guide-2``, ``guide-3``..."""
+
+    NEW = 0  # the owner of a slug given to a resource this import creates
+
+    def __init__(self):
+        self.owner: dict[str, int] = {}  # slug -> resource id
+        self.checked: set[str] = set()
+        self.prefixes: set[str] = set()
+
+    def preload(self, slugs) -> None:
+        todo = [s for s in dict.fromkeys(slugs) if s not in self.checked]
+        self.checked.update(todo)
+        for chunk in chunks(todo, BATCH):
+            self.owner.update(Resource.objects.filter(slug__in=chunk).values_list("slug", "id"))
+
+    def allocate(self, base: str) -> str:
+        base = base[:200].strip("-") or "resource"
+        self.preload([base])
+        if base not in self.owner:
+            self.owner[base] = self.NEW
+            return base
+        if base not in self.prefixes:
+            # One query per colliding title, for all its numbered variants.
+            self.prefixes.add(base)
+            rows = Resource.objects.filter(slug__startswith=base[:190]).values_list("slug", "id")
+            self.owner.update(rows)
+        n = 2
+        while (slug := f"{base[: 200 - len(str(n)) - 1]}-{n}") in self.owner:
+            n += 1
+        self.owner[slug] = self.NEW
+        return slug
+
+    def claim(self, slug: str, record: Record, owner_id: int | None) -> None:
+        """An explicit slug from the source: it must be free, or already this resource's."""
+        self.preload([slug])
+        holder = self.owner.get(slug)
+        if holder is not None and (owner_id is None or holder != owner_id):
+            other = Resource.objects.filter(id=holder).values_list("key", flat=True).first()
+            raise record.error(f"the slug {slug!r} is already used by {other or 'another item'}")
+        self.owner[slug] = owner_id or self.NEW
+
+
+def base_slug(record: Record) -> str:
+    return record.slug or slugify(record.title, allow_unicode=True)[:200].strip("-") or "resource"
+
+
+def new_resource(record: Record, slugs: SlugAllocator) -> Resource:
+    resource = Resource(key=record.key)
+    for name in SCALAR_FIELDS:
+        if name in record.fields:
+            setattr(resource, name, value_of(record, name))
+    if record.slug:
+        slugs.claim(record.slug, record, None)
+        resource.slug = record.slug
+    else:
+        resource.slug = slugs.allocate(base_slug(record))
+    return resource
+
+
+def value_of(record: Record, name: str):
+    value = getattr(record, name)
+    if name == "language" and value:
+        return languages.normalise(value) or value
+    return value
+
+
+def apply(record: Record, resource: Resource, slugs: SlugAllocator) -> list[str]:
+    """Copy the record onto an existing resource; the names of changed fields."""
+    changed = []
+    for name in SCALAR_FIELDS:
+        if name in record.fields and getattr(resource, name) != (value := value_of(record, name)):
+            setattr(resource, name, value)
+            changed.append(name)
+    if record.slug and record.slug != resource.slug:
+        slugs.claim(record.slug, record, resource.id)
+        resource.slug = record.slug
+        changed.append("slug")
+    return changed
+
+
+def write(new, changed, term_rows, replace_terms, report: Report) -> None:
+    through = Resource.terms.through
+    created = Resource.objects.bulk_create([r for r, _ in new], batch_size=BATCH)
+    for resource, (_, term_ids) in zip(created, new, strict=True):
+        term_rows += [(resource.id, t) for t in term_ids]
+    now = timezone.now()
+    by_fields: dict[tuple[str, ...], list[Resource]] = {}
+    for resource, fields in changed:
+        resource.updated = now
+        scalar = tuple(f for f in fields if f != "terms")
+        by_fields.setdefault(scalar, []).append(resource)
+    for fields, resources in by_fields.items():
+        Resource.objects.bulk_update(resources, [*fields, "updated"], batch_size=BATCH)
+    for ids in chunks(replace_terms, BATCH):
+        through.objects.filter(resource_id__in=ids).delete()
+    through.objects.bulk_create(
+        [through(resource_id=r, term_id=t) for r, t in term_rows], batch_size=BATCH
+    )
+    report.ids = [r.id for r in created] + [r.id for r, _ in changed]
