@@ -210,8 +210,9 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
             _("There is no page %(page)s; the last page is %(pages)s")
             % {"page": query.page, "pages": pages}
         )
-    by_id = Resource.objects.visible_to(user).with_terms().in_bulk(outcome.ids)
+    by_id = Resource.objects.visible_to(user).in_bulk(outcome.ids)
     resources = [by_id[i] for i in outcome.ids if i in by_id]
+    attach_terms(resources, engine.terms_by_id)
     snippets = {}
     if parsed is not None:
         for resource in resources:
@@ -228,6 +229,22 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
         outcome.suggestion,
         notice,
     )
+
+
+def attach_terms(resources: list[Resource], terms_by_id: dict[int, Term]) -> None:
+    """Give each resource its terms from the engine's cache of the (small)
+    vocabularies, as if prefetched: one query for the links, none for terms."""
+    links: dict[int, list[Term]] = {r.pk: [] for r in resources}
+    through = Resource.terms.through.objects.filter(resource_id__in=list(links))
+    for rid, tid in through.values_list("resource_id", "term_id"):
+        if tid in terms_by_id:
+            links[rid].append(terms_by_id[tid])
+    for resource in resources:
+        found = sorted(links[resource.pk], key=lambda t: (t.vocabulary, t.label))
+        cached = resource.terms.all()
+        cached._result_cache = found
+        cached._prefetch_done = True
+        resource._prefetched_objects_cache = {"terms": cached}
 
 
 def facet_list(query: Query, counts: dict[str, dict[str, int]], terms) -> list[Facet]:

@@ -124,6 +124,7 @@ class Engine:
         from shelf.catalogue.models import Term
 
         self.terms = {(t.vocabulary, t.slug): t for t in Term.objects.all()}
+        self.terms_by_id = {t.id: t for t in self.terms.values()}
         self.term_table = {
             t.id: (t.vocabulary, t.label, list(t.aliases or [])) for t in self.terms.values()
         }

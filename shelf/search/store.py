@@ -100,7 +100,7 @@ def analyse(doc: documents.Doc) -> tuple[dict[str, list[str]], list[str]]:
         ("terms", doc.terms_text),
         ("body", doc.body),
     ):
-        folded = [w for w in words(text) if len(w) <= MAX_TOKEN]
+        folded = words(text)
         surface += folded
         # Term labels are English whatever the item's language.
         stems = (ANALYSERS["en"] if name == "terms" else analyser).stem_words(folded)
@@ -174,7 +174,7 @@ def build(root: Path | None = None, progress=None) -> Path:
                 writer.add_document(tantivy_doc(doc, fields))
                 for token in {t for tokens in fields.values() for t in tokens}:
                     pending[token].append(doc.pk)
-                vocab.update({w for w in surface if len(w) >= MIN_VOCAB_WORD and not w.isdigit()})
+                vocab.update(set(surface))
                 for tid in doc.term_ids:
                     facet_terms[tid].add(doc.pk)
                 if doc.date_ord:
@@ -215,8 +215,9 @@ def build(root: Path | None = None, progress=None) -> Path:
             protocol=pickle.HIGHEST_PROTOCOL,
         )
     _write_sort(gen, pks, dates, tkeys)
+    vocab = {w: n for w, n in vocab.items() if len(w) >= MIN_VOCAB_WORD and not w.isdigit()}
     with open(gen / "vocab.pkl", "wb") as handle:
-        pickle.dump(dict(vocab), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(vocab, handle, protocol=pickle.HIGHEST_PROTOCOL)
     (gen / "tantivy.applied").write_text(str(feed))
     seconds = time.monotonic() - started
     manifest = {

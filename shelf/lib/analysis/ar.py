@@ -6,6 +6,8 @@ words than root extraction, which is what a library search wants."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from shelf.lib.analysis.base import fold, words
 
 # After folding: ta marbuta is ha, alef maqsura is ya.
@@ -37,6 +39,7 @@ STOP_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     if not ("\u0600" <= word[:1] <= "\u06ff"):
         return word

@@ -23,6 +23,13 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _SPAN = re.compile(r"[\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670]+")
 
 
+# ASCII fast path: letters lower-cased, digits kept, everything else a space.
+_ASCII = bytes(
+    (c + 32 if 65 <= c <= 90 else c) if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) else 32
+    for c in range(256)
+)
+
+
 def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
@@ -38,6 +45,8 @@ def han_bigrams(run: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Folded words in order; Han runs become bigrams."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII).decode("ascii").split()
     folded = fold(text)
     found = _WORD.findall(folded)
     if folded.isascii() or not _HAN.search(folded):
