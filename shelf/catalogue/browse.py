@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shelf.catalogue.models import VOCABULARIES, Resource
+from shelf.catalogue.models import VOCABULARIES, Resource, Term
 
 MAX_QUERY_LENGTH = 500
 SORTS = {
