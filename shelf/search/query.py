@@ -84,7 +84,13 @@ def word_clause(raw: str) -> Clause | None:
         fuzzy = word if len(word) >= 5 and word.isalpha() and not _han(word) else ""
         return Clause(raw, [Alt(slots=(frozenset(query_forms(word)),))], fuzzy)
     # "covid-19", a Chinese run: its parts in a row.
-    return Clause(raw, phrase_alts(folded))
+    alts = phrase_alts(folded)
+    if all(_han(w) for w in folded):
+        # Chinese words are often split by others ("儿童网络安全保护" for
+        # "儿童保护"): the string's words anywhere also match, ranked lower.
+        cover = folded[::2] if len(folded) % 2 else folded[::2] + folded[-1:]
+        alts.append(Alt(slots=tuple(frozenset([b]) for b in dict.fromkeys(cover)), weight=0.5))
+    return Clause(raw, alts)
 
 
 def _han(word: str) -> bool:

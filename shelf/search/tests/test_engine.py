@@ -64,3 +64,112 @@ class EngineTestCase(BaseTestCase):
         results = search("guide")
         audience = next(f for f in results.facets if f.name == "audience")
         self.assertEqual([(v.value, v.count) for v in audience.values], [("parents", 1)])
+
+
+class QuerySyntaxTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.a = resource("Sexual abuse of children", "Prevention in schools.")
+        cls.b = resource("Children and abuse online", "Sexual content and grooming.")
+        cls.c = resource("<script>alert(1)</script> School safety", "Use <b>bold</b> & care.")
+
+    def ids(self, q, **params):
+        return {r.pk for r in search(q, **params).resources}
+
+    def test_it_matches_a_quoted_phrase_only_in_order(self):
+        self.assertEqual(self.ids('"sexual abuse"'), {self.a.pk})
+
+    def test_it_excludes_words_after_a_minus(self):
+        self.assertEqual(self.ids("abuse -grooming"), {self.a.pk})
+
+    def test_it_escapes_item_text_in_snippets(self):
+        results = search("care")
+        snippet = results.snippets[self.c.pk]
+        self.assertIn("&lt;b&gt;bold&lt;/b&gt; &amp; <mark>care</mark>", snippet)
+        self.assertNotIn("<b>", snippet)
+
+    def test_it_suggests_a_spelling_when_nothing_matches(self):
+        results = search("skool safety")
+        self.assertEqual(results.count, 0)
+        self.assertEqual(results.suggestion, "school safety")
+
+    def test_it_tolerates_two_typos_in_a_long_word(self):
+        self.assertEqual(self.ids("prevnetoin"), {self.a.pk})
+
+    def test_it_suggests_nothing_when_words_are_unknown(self):
+        self.assertEqual(search("zzzzqqq").suggestion, "")
+
+    def test_it_sorts_by_title(self):
+        results = search("", sort="title")
+        self.assertEqual([r.pk for r in results.resources], [self.c.pk, self.b.pk, self.a.pk])
+
+    def test_it_sorts_by_date_without_a_query(self):
+        results = search("")
+        self.assertEqual([r.pk for r in results.resources], [self.c.pk, self.b.pk, self.a.pk])
+        results = search("", sort="oldest")
+        self.assertEqual([r.pk for r in results.resources], [self.a.pk, self.b.pk, self.c.pk])
+
+
+class StayingCurrentTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.item = resource("Safer recruitment", "Checks before hiring.")
+
+    def test_it_forgets_a_deleted_item(self):
+        self.assertEqual(search("recruitment").count, 1)
+        self.item.delete()
+        self.assertEqual(search("recruitment").count, 0)
+
+    def test_it_hides_an_item_made_members_only(self):
+        search("recruitment")
+        self.item.visibility = "members"
+        self.item.save()
+        self.assertEqual(search("recruitment").count, 0)
+        self.assertEqual(search("recruitment", user=self.alice).count, 1)
+
+    def test_it_hides_an_unpublished_item_from_everyone(self):
+        search("recruitment")
+        self.item.status = "draft"
+        self.item.save()
+        self.assertEqual(search("recruitment", user=self.alice).count, 0)
+        self.assertEqual(search("").count, 0)
+
+    def test_it_finds_an_item_by_a_term_added_later(self):
+        search("recruitment")
+        self.item.terms.add(term("topic", "Vetting", ["Background checks"]))
+        self.assertEqual(search("vetting").count, 1)
+        self.assertEqual(search("", topic="vetting").count, 1)
+
+    def test_it_finds_a_new_alias_of_a_term(self):
+        vetting = term("topic", "Vetting")
+        self.item.terms.add(vetting)
+        search("recruitment")
+        vetting.aliases = ["Criminal record checks"]
+        vetting.save()
+        self.assertEqual(search("criminal record").count, 1)
+
+    def test_it_uses_synonyms_a_curator_adds(self):
+        from shelf.search.models import Synonym
+
+        self.assertEqual(search("onboarding").count, 0)
+        Synonym.objects.create(alternatives="recruitment\nonboarding")
+        self.assertEqual(search("onboarding").count, 1)
+
+    def test_it_indexes_items_from_a_bulk_import(self):
+        from shelf.catalogue.models import Resource
+        from shelf.ingest.signals import bulk_imported
+
+        search("recruitment")
+        created = Resource.objects.bulk_create(
+            [Resource(key="bulk-1", slug="bulk-1", title="Bulk loaded toolkit")]
+        )
+        bulk_imported([r.pk for r in created])
+        self.assertEqual(search("toolkit").count, 1)
+
+    def test_it_rebuilds_the_index_with_reindex(self):
+        from django.core.management import call_command
+
+        call_command("reindex", stdout=open("/dev/null", "w"))
+        self.assertEqual(search("recruitment").count, 1)
