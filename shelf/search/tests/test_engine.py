@@ -169,7 +169,11 @@ class StayingCurrentTestCase(BaseTestCase):
         self.assertEqual(search("toolkit").count, 1)
 
     def test_it_rebuilds_the_index_with_reindex(self):
+        import io
+
         from django.core.management import call_command
 
-        call_command("reindex", stdout=open("/dev/null", "w"))
+        out = io.StringIO()
+        call_command("reindex", stdout=out)
+        self.assertIn("Indexed 1 items", out.getvalue())
         self.assertEqual(search("recruitment").count, 1)
