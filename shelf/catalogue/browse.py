@@ -210,7 +210,10 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
             _("There is no page %(page)s; the last page is %(pages)s")
             % {"page": query.page, "pages": pages}
         )
-    by_id = Resource.objects.visible_to(user).in_bulk(outcome.ids)
+    rows = Resource.objects.visible_to(user)
+    if parsed is None:
+        rows = rows.defer("body")  # only snippets read it
+    by_id = rows.in_bulk(outcome.ids)
     resources = [by_id[i] for i in outcome.ids if i in by_id]
     attach_terms(resources, engine.terms_by_id)
     snippets = {}

@@ -209,7 +209,7 @@ class Engine:
             self.date[doc.pk] = doc.date_ord
             rank = np.searchsorted(self.title_sorted, np.uint64(store.title_key(doc.title)))
             self.title_rank[doc.pk] = rank - 0.5
-            for word in {w for w in surface if len(w) >= store.MIN_VOCAB_WORD and not w.isdigit()}:
+            for word in [w for w in surface if len(w) >= store.MIN_VOCAB_WORD and not w.isdigit()]:
                 if word not in self.vocab:
                     self.buckets[len(word)].append(word)
                 self.vocab[word] = self.vocab.get(word, 0) + 1

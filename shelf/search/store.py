@@ -22,11 +22,13 @@ from __future__ import annotations
 import fcntl
 import gc
 import json
+import multiprocessing
 import os
 import pickle
 import shutil
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -89,11 +91,11 @@ def open_tantivy(path: Path) -> tantivy.Index:
     return index
 
 
-def analyse(doc: documents.Doc) -> tuple[dict[str, list[str]], list[str]]:
+def analyse(doc: documents.Doc) -> tuple[dict[str, list[str]], set[str]]:
     """Index tokens per field and the folded surface words of one resource."""
     analyser = analyser_for(doc.language)
     fields = {}
-    surface: list[str] = []
+    surface: set[str] = set()
     for name, text in (
         ("title", doc.title),
         ("summary", doc.summary),
@@ -101,11 +103,22 @@ def analyse(doc: documents.Doc) -> tuple[dict[str, list[str]], list[str]]:
         ("body", doc.body),
     ):
         folded = words(text)
-        surface += folded
+        surface.update(folded)
         # Term labels are English whatever the item's language.
         stems = (ANALYSERS["en"] if name == "terms" else analyser).stem_words(folded)
         fields[name] = stems
     return fields, surface
+
+
+def analyse_chunk(docs: list[documents.Doc]) -> list[tuple[dict[str, str], list[str], list[str]]]:
+    """For the build's worker processes: per resource the text of each
+    tantivy field, its distinct tokens and its distinct surface words."""
+    out = []
+    for doc in docs:
+        fields, surface = analyse(doc)
+        joined = {name: " ".join(tokens) for name, tokens in fields.items()}
+        out.append((joined, list(set().union(*fields.values())), list(surface)))
+    return out
 
 
 def tags(doc: documents.Doc) -> list[str]:
@@ -125,11 +138,11 @@ def _year(date_ord: int) -> int:
     return datetime.date.fromordinal(date_ord).year
 
 
-def tantivy_doc(doc: documents.Doc, fields: dict[str, list[str]]) -> tantivy.Document:
+def tantivy_doc(doc: documents.Doc, fields: dict[str, list[str] | str]) -> tantivy.Document:
     tdoc = tantivy.Document()
     tdoc.add_unsigned("id", doc.pk)
     for name, tokens in fields.items():
-        tdoc.add_text(name, " ".join(tokens))
+        tdoc.add_text(name, tokens if isinstance(tokens, str) else " ".join(tokens))
     tdoc.add_text("tags", " ".join(tags(doc)))
     return tdoc
 
@@ -154,6 +167,13 @@ def build(root: Path | None = None, progress=None) -> Path:
     # Read the feed position first: a change that lands during the build
     # is replayed by the workers afterwards (applying twice is harmless).
     feed = feed_position()
+    workers = _workers()
+    # Fork the analysers before tantivy starts its writer threads.
+    pool = (
+        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        if workers > 1
+        else None
+    )
     index = open_tantivy(gen / "tantivy")
     writer = index.writer(heap_size=200_000_000, num_threads=1)
     postings: dict[str, BitMap] = {}
@@ -167,26 +187,26 @@ def build(root: Path | None = None, progress=None) -> Path:
     gc_was = gc.isenabled()
     gc.disable()  # millions of small objects, none of them cyclic
     try:
-        for chunk in documents.iter_all(terms):
+        for chunk, analysed in _analysed(documents.iter_all(terms), pool):
             pending: dict[str, list[int]] = defaultdict(list)
-            for doc in chunk:
-                fields, surface = analyse(doc)
+            for doc, (fields, tokens, surface) in zip(chunk, analysed, strict=True):
                 writer.add_document(tantivy_doc(doc, fields))
-                for token in {t for tokens in fields.values() for t in tokens}:
-                    pending[token].append(doc.pk)
-                vocab.update(set(surface))
+                pk = doc.pk
+                for token in tokens:
+                    pending[token].append(pk)
+                vocab.update(surface)
                 for tid in doc.term_ids:
-                    facet_terms[tid].add(doc.pk)
+                    facet_terms[tid].add(pk)
                 if doc.date_ord:
-                    years[_year(doc.date_ord)].add(doc.pk)
-                every.add(doc.pk)
+                    years[_year(doc.date_ord)].add(pk)
                 if doc.published:
-                    published.add(doc.pk)
+                    published.add(pk)
                 if doc.public:
-                    public.add(doc.pk)
-                pks.append(doc.pk)
+                    public.add(pk)
+                pks.append(pk)
                 dates.append(doc.date_ord)
                 tkeys.append(title_key(doc.title))
+            every.update(pks[-len(chunk) :])
             for token, ids in pending.items():
                 if token in postings:
                     postings[token].update(ids)
@@ -198,6 +218,8 @@ def build(root: Path | None = None, progress=None) -> Path:
         writer.commit()
         writer.wait_merging_threads()
     finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         if gc_was:
             gc.enable()
     _write_postings(gen, postings)
@@ -232,6 +254,29 @@ def build(root: Path | None = None, progress=None) -> Path:
     tmp.replace(root / "current")
     _remove_old(root, keep=name)
     return gen
+
+
+def _workers() -> int:
+    configured = getattr(settings, "SEARCH_BUILD_WORKERS", None)
+    return int(configured) if configured is not None else min(4, os.cpu_count() or 1)
+
+
+def _analysed(chunks, pool):
+    """(chunk, analysis) pairs in order, a few chunks in flight at once so
+    memory stays bounded however large the catalogue."""
+    if pool is None:
+        for chunk in chunks:
+            yield chunk, analyse_chunk(chunk)
+        return
+    in_flight: deque = deque()
+    for chunk in chunks:
+        in_flight.append((chunk, pool.submit(analyse_chunk, chunk)))
+        if len(in_flight) > 4:
+            done, future = in_flight.popleft()
+            yield done, future.result()
+    while in_flight:
+        done, future = in_flight.popleft()
+        yield done, future.result()
 
 
 def _write_postings(gen: Path, postings: dict[str, BitMap]) -> None:
