@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.db.models.functions import Substr
 from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -186,7 +188,6 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
     counts, from the search index (see shelf.search.engine)."""
     from shelf.search.engine import get_engine
     from shelf.search.query import parse_text
-    from shelf.search.snippets import snippet
 
     per_page = per_page or settings.SHELF_PAGE_SIZE
     engine = get_engine()
@@ -210,16 +211,13 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
             _("There is no page %(page)s; the last page is %(pages)s")
             % {"page": query.page, "pages": pages}
         )
-    rows = Resource.objects.visible_to(user)
-    if parsed is None:
-        rows = rows.defer("body")  # only snippets read it
-    by_id = rows.in_bulk(outcome.ids)
+    # The body is long and only an excerpt may need it: read it apart.
+    by_id = Resource.objects.visible_to(user).defer("body").in_bulk(outcome.ids)
     resources = [by_id[i] for i in outcome.ids if i in by_id]
-    attach_terms(resources, engine.terms_by_id)
+    attach_terms(resources, engine)
     snippets = {}
     if parsed is not None:
-        for resource in resources:
-            resource.snippet = snippets[resource.pk] = snippet(resource, outcome.tokens)
+        snippets = make_snippets(resources, outcome.tokens)
     facets = facet_list(query, outcome.counts, terms)
     return Results(
         query,
@@ -234,17 +232,35 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
     )
 
 
-def attach_terms(resources: list[Resource], terms_by_id: dict[int, Term]) -> None:
-    """Give each resource its terms from the engine's cache of the (small)
-    vocabularies, as if prefetched: one query for the links, none for terms."""
-    links: dict[int, list[Term]] = {r.pk: [] for r in resources}
-    through = Resource.terms.through.objects.filter(resource_id__in=list(links))
-    for rid, tid in through.values_list("resource_id", "term_id"):
-        if tid in terms_by_id:
-            links[rid].append(terms_by_id[tid])
+def make_snippets(resources: list[Resource], tokens: set[str]) -> dict[int, str]:
+    from shelf.search.snippets import BODY_CHARS, excerpt, snippet
+
+    out = {}
     for resource in resources:
-        found = sorted(links[resource.pk], key=lambda t: (t.vocabulary, t.label))
-        cached = resource.terms.all()
+        out[resource.pk] = excerpt(resource.summary, resource.language, tokens)
+    need = [pk for pk, found in out.items() if not found]
+    if need:
+        bodies = dict(
+            Resource.objects.filter(pk__in=need)
+            .annotate(start=Substr("body", 1, BODY_CHARS))
+            .values_list("pk", "start")
+        )
+        for resource in resources:
+            if resource.pk in bodies:
+                out[resource.pk] = snippet(resource, tokens, body=bodies[resource.pk] or "")
+    for resource in resources:
+        resource.snippet = out[resource.pk]
+    return out
+
+
+def attach_terms(resources: list[Resource], engine) -> None:
+    """Give each resource its terms from the engine (term ids per item, the
+    small vocabularies cached), as if prefetched: no query at all."""
+    by_id = engine.terms_by_id
+    for resource in resources:
+        found = [by_id[t] for t in engine.term_ids(resource.pk) if t in by_id]
+        found.sort(key=lambda t: (t.vocabulary, t.label))
+        cached = QuerySet(Term)
         cached._result_cache = found
         cached._prefetch_done = True
         resource._prefetched_objects_cache = {"terms": cached}

@@ -41,8 +41,9 @@ from shelf.search.query import Alt, Clause, ParsedQuery, synonym_map
 
 log = logging.getLogger(__name__)
 
-MAX_FUZZY = 6
-PHRASE_CHECK_LIMIT = 20000
+SORT_KEYS = ("newest", "oldest", "title")
+MAX_FUZZY = 4
+PHRASE_CHECK_LIMIT = 3000
 CACHE_SIZE = 4096
 
 
@@ -100,11 +101,18 @@ class Engine:
         sort = np.load(gen / "sort.npz")
         pks = sort["pk"]
         size = int(pks.max()) + 1 if len(pks) else 1
-        self.date = np.zeros(size, dtype=np.int32)
-        self.title_rank = np.zeros(size, dtype=np.float64)
-        self.date[pks] = sort["date"]
-        self.title_rank[pks] = sort["title_rank"]
         self.title_sorted = sort["title_sorted"]
+        counts = sort["term_counts"].astype(np.int64)
+        self.term_start = np.zeros(size + 1, dtype=np.int64)
+        self.term_end = np.zeros(size + 1, dtype=np.int64)
+        ends = np.cumsum(counts)
+        self.term_start[pks], self.term_end[pks] = ends - counts, ends
+        self.term_ids_flat = sort["term_ids"]
+        self.changed_terms: dict[int, list[int]] = {}
+        self.keys = {name: np.zeros(size, dtype=np.float64) for name in SORT_KEYS}
+        self._set_keys(pks, sort["date"], sort["title_rank"])
+        # Every resource in each order, for pages of large match sets.
+        self.orders = {name: pks[np.lexsort((pks, keys[pks]))] for name, keys in self.keys.items()}
         with open(gen / "vocab.pkl", "rb") as handle:
             self.vocab: dict[str, int] = pickle.load(handle)  # noqa: S301 (our own files)
         self._bucket_vocab()
@@ -190,25 +198,25 @@ class Engine:
                 bm.difference_update(changed)
         self.published.difference_update(changed)
         self.public.difference_update(changed)
-        if docs and max(d.pk for d in docs) >= len(self.date):
+        if docs and max(d.pk for d in docs) >= len(self.keys["title"]):
             grow = max(d.pk for d in docs) + 1024
-            self.date = np.resize(self.date, grow)
-            self.title_rank = np.resize(self.title_rank, grow)
+            for name, keys in self.keys.items():
+                self.keys[name] = np.resize(keys, grow)
         for doc in docs:
             fields, surface = store.analyse(doc)
             for token in {t for tokens in fields.values() for t in tokens}:
                 self.overlay.setdefault(token, BitMap()).add(doc.pk)
             for tid in doc.term_ids:
                 self.facet_terms[tid].add(doc.pk)
+            self.changed_terms[doc.pk] = doc.term_ids
             if doc.date_ord:
                 self.years[datetime.date.fromordinal(doc.date_ord).year].add(doc.pk)
             if doc.published:
                 self.published.add(doc.pk)
             if doc.public:
                 self.public.add(doc.pk)
-            self.date[doc.pk] = doc.date_ord
             rank = np.searchsorted(self.title_sorted, np.uint64(store.title_key(doc.title)))
-            self.title_rank[doc.pk] = rank - 0.5
+            self._set_keys(np.array([doc.pk]), np.array([doc.date_ord]), np.array([rank - 0.5]))
             for word in [w for w in surface if len(w) >= store.MIN_VOCAB_WORD and not w.isdigit()]:
                 if word not in self.vocab:
                     self.buckets[len(word)].append(word)
@@ -320,9 +328,10 @@ class Engine:
         self._remember(key, found)
         return found
 
-    def widen(self, parsed: ParsedQuery) -> None:
+    def widen(self, parsed: ParsedQuery) -> bool:
         """Typo tolerance: words of 5+ letters also match words one edit
         away (two from 9 letters), with a lower weight."""
+        widened = False
         for clause in parsed.clauses:
             if clause.fuzzy and not any(a.weight < 0.5 for a in clause.alts):
                 exact = set().union(*(s for a in clause.alts for s in a.slots))
@@ -332,6 +341,8 @@ class Engine:
                 forms -= exact
                 if forms:
                     clause.alts.append(Alt(slots=(frozenset(forms),), weight=0.3))
+                    widened = True
+        return widened
 
     def clause_docs(self, clause: Clause) -> BitMap:
         sets = [self.alt_docs(a) for a in clause.alts]
@@ -394,33 +405,64 @@ class Engine:
             subs.append((tantivy.Occur.Must, tantivy.Query.const_score_query(tagged, 0.0)))
         return tantivy.Query.boolean_query(subs)
 
-    def ranked(self, parsed, tag_sets, matches: BitMap, offset: int, limit: int) -> list[int]:
-        query = self.ranking_query(parsed, tag_sets)
+    def _hits(self, query: tantivy.Query, offset: int, limit: int) -> list[int]:
         hits = self.searcher.search(query, limit=limit, offset=offset, count=False).hits
-        ids = self.searcher.fast_field_values("id", [a for _s, a in hits])
+        return self.searcher.fast_field_values("id", [a for _s, a in hits])
+
+    def ranked(self, exact_query, full_query, matches, exact, offset, limit) -> list[int]:
+        """Exact matches by BM25 first, then those found only through typo
+        tolerance, so a near miss never outranks what the reader typed."""
+        want = offset + limit
+        if full_query is None or len(exact) >= want:
+            ids = self._hits(exact_query, offset, limit)
+        else:
+            first = self._hits(exact_query, 0, len(exact)) if exact else []
+            seen = set(first)
+            rest = [i for i in self._hits(full_query, 0, want + len(first)) if i not in seen]
+            ids = (first + rest)[offset:want]
         # The bitmaps are the authority (visibility above all); tantivy may be
         # a commit behind for a moment after a change.
         return [i for i in ids if i in matches]
 
+    def term_ids(self, pk: int) -> list[int]:
+        if pk in self.changed_terms:
+            return self.changed_terms[pk]
+        if pk >= len(self.term_start):
+            return []
+        return self.term_ids_flat[self.term_start[pk] : self.term_end[pk]].tolist()
+
+    def _set_keys(self, pks, dates, title_ranks) -> None:
+        """Sort keys as floats: the date in days, ties broken by title."""
+        title = title_ranks.astype(np.float64)
+        tie = title / (len(self.title_sorted) + 2.0)
+        dates = dates.astype(np.float64)
+        self.keys["title"][pks] = title
+        self.keys["newest"][pks] = np.where(dates > 0, -dates, np.inf) + tie
+        self.keys["oldest"][pks] = np.where(dates > 0, dates, np.inf) + tie
+
     def sorted_page(self, matches: BitMap, sort: str, offset: int, limit: int) -> list[int]:
         if not matches:
             return []
-        ids = np.frombuffer(matches.to_array(), dtype=np.uint32).astype(np.int64)
-        rank = self.title_rank[ids] / (len(self.title_rank) + 1.0)
-        if sort == "title":
-            keys = self.title_rank[ids]
-        else:
-            dates = self.date[ids].astype(np.float64)
-            if sort == "oldest":
-                dates[dates == 0] = np.inf  # undated last either way
-                keys = dates + rank
-            else:
-                keys = -dates + rank
         want = offset + limit
+        keys = self.keys[sort]
+        if len(matches) * 4 > len(self.orders[sort]):
+            # Most items match: walk the precomputed order until the page is
+            # full (items changed since the build compete separately).
+            found: list[int] = []
+            order, dirty = self.orders[sort], self.dirty
+            usable = matches - dirty if dirty else matches
+            for start in range(0, len(order), 512):
+                found += [pk for pk in order[start : start + 512].tolist() if pk in usable]
+                if len(found) >= want:
+                    break
+            ids = np.array(found[:want] + list(dirty & matches), dtype=np.int64)
+        else:
+            ids = np.frombuffer(matches.to_array(), dtype=np.uint32)
+        chosen = keys[ids]
         if len(ids) > want:
-            part = np.argpartition(keys, want - 1)[:want]
-            ids, keys = ids[part], keys[part]
-        order = np.lexsort((ids, keys))
+            part = np.argpartition(chosen, want - 1)[:want]
+            ids, chosen = ids[part], chosen[part]
+        order = np.lexsort((ids, chosen))
         return [int(i) for i in ids[order][offset : offset + limit]]
 
     # -- the whole call --------------------------------------------------
@@ -445,36 +487,42 @@ class Engine:
         offset: int,
         limit: int,
     ) -> Outcome:
-        self.refresh()
+        """Callers refresh first (browse does, before validating facets)."""
         with self.lock:
             return self._search(parsed, selected, user, sort, offset, limit)
 
     def _search(self, parsed, selected, user, sort, offset, limit) -> Outcome:
-        base = self.visible(user)
+        visible = self.visible(user)
+        base = visible
         text = parsed is not None and not parsed.empty
-        if text:
-            self.widen(parsed)
-            base = base & self.text_docs(parsed)
         filters = {
             name: BitMap.union(*(self.facet_bitmap(name, v) for v in values))
             for name, values in selected.items()
         }
 
-        def scope(skip: str | None = None) -> BitMap:
-            out = base
+        def scope(within: BitMap, skip: str | None = None) -> BitMap:
+            out = within
             for name, bm in sorted(filters.items(), key=lambda kv: len(kv[1])):
                 if name != skip:
                     out = out & bm
             return out
 
-        matches = scope()
-        counts = self.count_facets(matches, scope, selected)
-        if text and sort == "relevance":
-            tag_sets = [self._tags(name, values) for name, values in selected.items()]
-            tag_sets.append(["p1"])
-            if not (user is not None and user.is_authenticated):
-                tag_sets.append(["v1"])
-            ids = self.ranked(parsed, tag_sets, matches, offset, limit)
+        relevance = text and sort == "relevance"
+        if text:
+            exact_text = self.text_docs(parsed)
+            if relevance:
+                tag_sets = [self._tags(name, values) for name, values in selected.items()]
+                member = user is not None and user.is_authenticated
+                tag_sets.append(["p1" if member else "a1"])
+                exact_query = self.ranking_query(parsed, tag_sets)
+            widened = self.widen(parsed)
+            base = visible & (self.text_docs(parsed) if widened else exact_text)
+        matches = scope(base)
+        counts = self.count_facets(matches, lambda skip: scope(base, skip), selected)
+        if relevance:
+            full_query = self.ranking_query(parsed, tag_sets) if widened else None
+            exact = scope(visible & exact_text) if widened else matches
+            ids = self.ranked(exact_query, full_query, matches, exact, offset, limit)
         else:
             ids = self.sorted_page(
                 matches, "newest" if sort == "relevance" else sort, offset, limit
@@ -483,7 +531,7 @@ class Engine:
         if text:
             outcome.tokens = self.tokens(parsed)
             if not matches:
-                outcome.suggestion = self.suggest(parsed, self.visible(user))
+                outcome.suggestion = self.suggest(parsed, visible)
         return outcome
 
     def _tags(self, name: str, values: list[str]) -> list[str]:
@@ -493,7 +541,7 @@ class Engine:
 
     def count_facets(self, matches: BitMap, scope, selected) -> dict[str, dict[str, int]]:
         by_facet: dict[str, dict[str, int]] = defaultdict(dict)
-        scopes = {name: scope(skip=name) for name in selected}
+        scopes = {name: scope(name) for name in selected}
         for (vocabulary, slug), term in self.terms.items():
             bm = self.facet_terms.get(term.id)
             if bm:

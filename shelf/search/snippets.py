@@ -12,6 +12,8 @@ from django.utils.html import escape
 from shelf.lib.analysis import analyser_for, fold
 
 WIDTH = 220
+# How far into the body an excerpt is looked for.
+BODY_CHARS = 8000
 _WORD = re.compile(r"\w+")
 
 
@@ -108,13 +110,22 @@ def render(text: str, marks: list[tuple[int, int]], width: int = WIDTH) -> str:
     return "".join(out)
 
 
-def snippet(resource, tokens: set[str], width: int = WIDTH) -> str:
-    """The best excerpt of the summary, else of the body, with matches marked."""
+def excerpt(text: str, language: str, tokens: set[str], width: int = WIDTH) -> str:
+    """An excerpt around the first match in ``text``, or "" if none."""
     pattern = _prefixes(tokens)
+    if pattern is None or not text:
+        return ""
+    marks = hits(text, language, tokens, pattern)
+    return render(text, marks, width) if marks else ""
+
+
+def snippet(resource, tokens: set[str], width: int = WIDTH, body: str | None = None) -> str:
+    """The best excerpt of the summary, else of the body, with matches marked."""
     language = resource.language or ""
-    for text in (resource.summary or "", (resource.body or "")[:20000]):
-        if pattern is not None and text:
-            marks = hits(text, language, tokens, pattern)
-            if marks:
-                return render(text, marks, width)
+    if body is None:
+        body = resource.body or ""
+    for text in (resource.summary or "", body[:BODY_CHARS]):
+        found = excerpt(text, language, tokens, width)
+        if found:
+            return found
     return render(resource.summary or "", [], width)

@@ -2,15 +2,17 @@
 whole from the database by :func:`build`, and a ``current`` file naming
 the one in use. A generation holds:
 
-- ``tantivy/``: title, summary, terms and body tokens with positions (BM25
-  ranking, phrases) and a ``tags`` field (terms, year, visibility) so the
+- ``tantivy/``: title, summary (with term labels) and body tokens with
+  positions (BM25 ranking, phrases) and a ``tags`` field (terms, year,
+  visibility) so the
   ranked top of a filtered search comes straight from tantivy;
 - ``postings.bin`` + ``postings.idx``: per index token, the roaring bitmap
   of the resources that contain it anywhere (exact match sets for counting
   facets), read lazily through mmap so a worker's memory stays small;
 - ``facets.pkl``: per term and per year the bitmap of its resources, and the
   published and public bitmaps the visibility gate uses;
-- ``sort.npz``: per resource its date and title rank for date and title order;
+- ``sort.npz``: per resource its date and title rank for date and title
+  order, and its term ids;
 - ``vocab.pkl``: the folded surface words with their document frequency,
   for typo tolerance and "did you mean";
 - ``manifest.json``: the change-feed id the build saw, so workers replay
@@ -38,12 +40,17 @@ from django.conf import settings
 from django.db.models import Max
 from pyroaring import BitMap
 
+from shelf.catalogue.models import Resource
 from shelf.lib.analysis import ANALYSERS, analyser_for, words
 from shelf.search import documents
 from shelf.search.models import SearchChange
 
-TEXT_FIELDS = ("title", "summary", "terms", "body")
-BOOSTS = {"title": 3.0, "summary": 1.6, "terms": 1.4, "body": 1.0}
+# Term labels and aliases (publishers among them) go with the summary: one
+# field fewer to score, and they say what the item is about just as well.
+TEXT_FIELDS = ("title", "summary", "body")
+BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
+# Between the summary and the term labels, so no phrase spans the two.
+GAP = "|"
 MIN_VOCAB_WORD = 4
 MAX_TOKEN = 60
 
@@ -94,19 +101,20 @@ def open_tantivy(path: Path) -> tantivy.Index:
 def analyse(doc: documents.Doc) -> tuple[dict[str, list[str]], set[str]]:
     """Index tokens per field and the folded surface words of one resource."""
     analyser = analyser_for(doc.language)
-    fields = {}
-    surface: set[str] = set()
-    for name, text in (
-        ("title", doc.title),
-        ("summary", doc.summary),
-        ("terms", doc.terms_text),
-        ("body", doc.body),
-    ):
-        folded = words(text)
-        surface.update(folded)
+    title, summary, labels, body = (
+        words(doc.title),
+        words(doc.summary),
+        words(doc.terms_text),
+        words(doc.body),
+    )
+    surface = set(title)
+    surface.update(summary, labels, body)
+    fields = {
+        "title": analyser.stem_words(title),
         # Term labels are English whatever the item's language.
-        stems = (ANALYSERS["en"] if name == "terms" else analyser).stem_words(folded)
-        fields[name] = stems
+        "summary": analyser.stem_words(summary) + [GAP] + ANALYSERS["en"].stem_words(labels),
+        "body": analyser.stem_words(body),
+    }
     return fields, surface
 
 
@@ -126,9 +134,8 @@ def tags(doc: documents.Doc) -> list[str]:
     if doc.date_ord:
         out.append(f"y{_year(doc.date_ord)}")
     if doc.published:
-        out.append("p1")
-    if doc.public:
-        out.append("v1")
+        # p1: members may see it; a1: anyone may.
+        out.append("p1 a1" if doc.public else "p1")
     return out
 
 
@@ -167,7 +174,7 @@ def build(root: Path | None = None, progress=None) -> Path:
     # Read the feed position first: a change that lands during the build
     # is replayed by the workers afterwards (applying twice is harmless).
     feed = feed_position()
-    workers = _workers()
+    workers = _workers() if Resource.objects.count() > 5000 else 1
     # Fork the analysers before tantivy starts its writer threads.
     pool = (
         ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
@@ -182,6 +189,8 @@ def build(root: Path | None = None, progress=None) -> Path:
     published, public, every = BitMap(), BitMap(), BitMap()
     vocab: Counter = Counter()
     pks, dates, tkeys = [], [], []
+    doc_terms: list[int] = []
+    doc_term_counts: list[int] = []
     terms = documents.term_table()
     count = 0
     gc_was = gc.isenabled()
@@ -197,6 +206,8 @@ def build(root: Path | None = None, progress=None) -> Path:
                 vocab.update(surface)
                 for tid in doc.term_ids:
                     facet_terms[tid].add(pk)
+                doc_terms += doc.term_ids
+                doc_term_counts.append(len(doc.term_ids))
                 if doc.date_ord:
                     years[_year(doc.date_ord)].add(pk)
                 if doc.published:
@@ -236,7 +247,7 @@ def build(root: Path | None = None, progress=None) -> Path:
             handle,
             protocol=pickle.HIGHEST_PROTOCOL,
         )
-    _write_sort(gen, pks, dates, tkeys)
+    _write_sort(gen, pks, dates, tkeys, doc_terms, doc_term_counts)
     vocab = {w: n for w, n in vocab.items() if len(w) >= MIN_VOCAB_WORD and not w.isdigit()}
     with open(gen / "vocab.pkl", "wb") as handle:
         pickle.dump(vocab, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -294,7 +305,7 @@ def _write_postings(gen: Path, postings: dict[str, BitMap]) -> None:
         pickle.dump(offsets, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _write_sort(gen: Path, pks, dates, tkeys) -> None:
+def _write_sort(gen: Path, pks, dates, tkeys, doc_terms, doc_term_counts) -> None:
     pks = np.asarray(pks, dtype=np.int64)
     keys = np.asarray(tkeys, dtype=np.uint64)
     order = np.argsort(keys, kind="stable")
@@ -304,6 +315,9 @@ def _write_sort(gen: Path, pks, dates, tkeys) -> None:
         date=np.asarray(dates, dtype=np.int32),
         title_rank=np.argsort(order).astype(np.float64),
         title_sorted=keys[order],
+        # Each resource's term ids (pk order), so a page needs no join for them.
+        term_ids=np.asarray(doc_terms, dtype=np.int32),
+        term_counts=np.asarray(doc_term_counts, dtype=np.int32),
     )
 
 

@@ -16,7 +16,10 @@ class SnowballAnalyser:
         return word if _is_han(word) else self._stemmer.stemWord(word)
 
     def stem_words(self, folded: list[str]) -> list[str]:
-        return self._stemmer.stemWords(folded)
+        # Each distinct word once: bodies repeat their words a lot.
+        distinct = list(set(folded))
+        stems = dict(zip(distinct, self._stemmer.stemWords(distinct), strict=True))
+        return list(map(stems.__getitem__, folded))
 
     def analyse(self, text: str) -> list[str]:
         return self._stemmer.stemWords(words(text))

@@ -177,3 +177,20 @@ class StayingCurrentTestCase(BaseTestCase):
         call_command("reindex", stdout=out)
         self.assertIn("Indexed 1 items", out.getvalue())
         self.assertEqual(search("recruitment").count, 1)
+
+
+class ResultTermsTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.parents = term("audience", "Parents")
+        cls.topic = term("topic", "Grooming")
+        cls.item = resource("Online safety", "For families.", terms=[cls.topic, cls.parents])
+
+    def test_it_gives_each_result_its_terms_without_a_query_per_result(self):
+        search("")  # the index is built on first use
+        with self.assertNumQueries(2):  # the change feed, the page of resources
+            results = search("")
+            terms = list(results.resources[0].terms.all())
+        self.assertEqual(terms, [self.parents, self.topic])
+        self.assertEqual(results.resources[0].publishers, [])
