@@ -44,7 +44,11 @@ log = logging.getLogger(__name__)
 SORT_KEYS = ("newest", "oldest", "title")
 MAX_FUZZY = 4
 PHRASE_CHECK_LIMIT = 3000
-CACHE_SIZE = 4096
+CACHE_SIZE = 1024
+# Change ids not seen yet below the highest seen are looked for again for
+# this long (a transaction open that long is not a web request).
+GAP_SECONDS = 60
+MAX_GAPS = 1000
 
 
 @dataclass
@@ -120,6 +124,8 @@ class Engine:
         self.dirty = BitMap()
         self.cache: dict = {}
         self._pending_docs: dict[int, documents.Doc] = {}
+        self._tantivy_late: set[int] = set()
+        self.gaps: dict[int, float] = {}
         self._load_terms()
 
     def _bucket_vocab(self) -> None:
@@ -161,28 +167,51 @@ class Engine:
                 # The feed went backwards: a restored or replaced database.
                 self._open(self._rebuild())
                 return
-            if latest > self.feed:
-                self._apply(self.feed, latest)
-            self._sync_tantivy()
+            late, late_global = self._fill_gaps() if self.gaps else ([], False)
+            if latest > self.feed or late or late_global:
+                self._apply(self.feed, max(latest, self.feed), late, late_global)
+            self._sync_tantivy(late)
 
     def _rebuild(self) -> Path:
         with store.locked(self.root / "build.lock"):
             return store.build(self.root)
 
-    def _changes(self, after: int, upto: int) -> tuple[list[int], bool]:
+    def _changes(self, after: int, upto: int, track_gaps: bool = False) -> tuple[list[int], bool]:
         rows = SearchChange.objects.filter(id__gt=after, id__lte=upto).values_list(
-            "resource_id", flat=True
+            "id", "resource_id"
         )
-        ids, global_change = [], False
-        for rid in rows.iterator(chunk_size=5000):
+        ids, seen, global_change = [], set(), False
+        for change_id, rid in rows.iterator(chunk_size=5000):
+            seen.add(change_id)
             if rid is None:
                 global_change = True
             else:
                 ids.append(rid)
+        if track_gaps and 0 < upto - after - len(seen) <= MAX_GAPS:
+            # On PostgreSQL ids are taken before commit: a transaction that
+            # commits later may still add a row below what we have seen.
+            now = time.monotonic()
+            for missing in set(range(after + 1, upto + 1)) - seen:
+                self.gaps[missing] = now
         return list(dict.fromkeys(ids)), global_change
 
-    def _apply(self, after: int, upto: int) -> None:
-        ids, global_change = self._changes(after, upto)
+    def _fill_gaps(self) -> tuple[list[int], bool]:
+        rows = SearchChange.objects.filter(id__in=list(self.gaps)).values_list("id", "resource_id")
+        ids, global_change = [], False
+        for change_id, rid in rows:
+            del self.gaps[change_id]
+            if rid is None:
+                global_change = True
+            else:
+                ids.append(rid)
+        expired = time.monotonic() - GAP_SECONDS
+        self.gaps = {i: t for i, t in self.gaps.items() if t > expired}
+        return ids, global_change
+
+    def _apply(self, after: int, upto: int, late=(), late_global: bool = False) -> None:
+        ids, global_change = self._changes(after, upto, track_gaps=True)
+        ids = list(dict.fromkeys([*ids, *late]))
+        global_change = global_change or late_global
         if len(ids) > getattr(settings, "SEARCH_REBUILD_AFTER", 20000):
             # A bulk import: rebuilding once per node beats every worker
             # re-analysing the same items.
@@ -225,9 +254,10 @@ class Engine:
         self.feed = upto
         self.cache.clear()
 
-    def _sync_tantivy(self) -> None:
+    def _sync_tantivy(self, late=()) -> None:
         applied = self._tantivy_applied()
-        if applied < self.feed:
+        self._tantivy_late.update(late)
+        if applied < self.feed or self._tantivy_late:
             try:
                 writer = self.tindex.writer(heap_size=15_000_000, num_threads=1)
             except ValueError:
@@ -236,6 +266,7 @@ class Engine:
                 try:
                     applied = self._tantivy_applied()
                     ids, _global = self._changes(applied, self.feed)
+                    ids = list(dict.fromkeys([*ids, *self._tantivy_late]))
                     pending = getattr(self, "_pending_docs", {})
                     missing = [i for i in ids if i not in pending]
                     docs = [pending[i] for i in ids if i in pending] + documents.load(
@@ -248,6 +279,7 @@ class Engine:
                     writer.commit()
                     writer.wait_merging_threads()
                     (self.gen / "tantivy.applied").write_text(str(self.feed))
+                    self._tantivy_late.clear()
                 finally:
                     del writer
                 applied = self.feed

@@ -135,6 +135,7 @@ def parse_text(
     _flush(words_run, parsed, synonyms)
     del plain
     _drop_stop_words(parsed)
+    parsed.clauses = list({c.text.casefold(): c for c in parsed.clauses}.values())
     if len(parsed.clauses) > MAX_CLAUSES:
         parsed.clauses = parsed.clauses[:MAX_CLAUSES]
         parsed.notes.append("words")
@@ -163,7 +164,11 @@ def _flush(run: list[str], parsed: ParsedQuery, synonyms) -> None:
             alts = [Alt(slots=tuple(frozenset(query_forms(w)) for w in key))]
             for other in synonyms[key]:
                 if other != key:
-                    alts += phrase_alts(list(other), weight=0.8)
+                    # All the words of the alternative, anywhere: as good as
+                    # the phrase in practice, and far cheaper to rank than a
+                    # phrase of common words such as "child protection".
+                    slots = tuple(frozenset(query_forms(w)) for w in other[:MAX_PHRASE_WORDS])
+                    alts.append(Alt(slots=slots, weight=0.8))
             parsed.clauses.append(Clause(raw, alts))
             i += n
             continue

@@ -90,20 +90,12 @@ def connect() -> None:
     if ingest_signal is not None:
         ingest_signal.connect(bulk_imported, dispatch_uid="search_bulk_imported")
     if apps.is_installed("shelf.files"):
-        # Extraction finishing saves the file (status "ready") or its pages.
-        for name in ("ResourceFile", "FilePage"):
-            try:
-                model = apps.get_model("files", name)
-            except LookupError:
-                continue
-            handler = file_changed if name == "ResourceFile" else page_changed
-            post_save.connect(handler, sender=model, dispatch_uid=f"search_{name}_saved")
-            post_delete.connect(handler, sender=model, dispatch_uid=f"search_{name}_deleted")
-
-
-def page_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    file = getattr(instance, "file", None)
-    if file is not None and getattr(file, "resource_id", None):
-        record([file.resource_id])
+        # Extraction finishing saves the file with status "ready" (its pages
+        # are bulk-created just before, in the same transaction). Pages get no
+        # receiver of their own: that would slow their bulk deletes down.
+        try:
+            model = apps.get_model("files", "ResourceFile")
+        except LookupError:
+            return
+        post_save.connect(file_changed, sender=model, dispatch_uid="search_file_saved")
+        post_delete.connect(file_changed, sender=model, dispatch_uid="search_file_deleted")

@@ -61,5 +61,5 @@ class BadQueryTestCase(BaseTestCase):
         self.assertIn("no words", results.notice)
 
     def test_it_says_when_words_were_dropped(self):
-        results = self.search(" ".join(["protection"] * 20))
+        results = self.search(" ".join(f"protection{i}" for i in range(20)))
         self.assertIn("first", results.notice)

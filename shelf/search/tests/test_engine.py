@@ -194,3 +194,25 @@ class ResultTermsTestCase(BaseTestCase):
             terms = list(results.resources[0].terms.all())
         self.assertEqual(terms, [self.parents, self.topic])
         self.assertEqual(results.resources[0].publishers, [])
+
+
+class ChangeFeedGapTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.item = resource("Safer recruitment", "Checks before hiring.")
+
+    def test_it_applies_a_change_that_commits_after_a_later_one(self):
+        from shelf.catalogue.models import Resource
+        from shelf.search.engine import get_engine
+        from shelf.search.models import SearchChange
+
+        search("")
+        engine = get_engine()
+        late = Resource.objects.create(key="late", slug="late", title="Late arrival")
+        # A transaction took id feed+1, another took feed+2 and committed first.
+        SearchChange.objects.filter(resource_id=late.pk).delete()
+        SearchChange.objects.create(id=engine.feed + 2, resource_id=self.item.pk)
+        self.assertEqual(search("arrival").count, 0)
+        SearchChange.objects.create(id=engine.feed - 1, resource_id=late.pk)
+        self.assertEqual(search("arrival").count, 1)
