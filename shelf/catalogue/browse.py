@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.db.models.functions import Substr
 from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -211,9 +210,11 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
             _("There is no page %(page)s; the last page is %(pages)s")
             % {"page": query.page, "pages": pages}
         )
-    # The body is long and only an excerpt may need it: read it apart.
-    by_id = Resource.objects.visible_to(user).defer("body").in_bulk(outcome.ids)
-    resources = [by_id[i] for i in outcome.ids if i in by_id]
+    from shelf.search import fetch
+    from shelf.search.snippets import BODY_CHARS
+
+    # The body is long and only an excerpt may need (the start of) it.
+    resources = fetch.page(outcome.ids, user, BODY_CHARS if parsed is not None else 0)
     attach_terms(resources, engine)
     snippets = {}
     if parsed is not None:
@@ -233,23 +234,14 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
 
 
 def make_snippets(resources: list[Resource], tokens: set[str]) -> dict[int, str]:
-    from shelf.search.snippets import BODY_CHARS, excerpt, snippet
+    from shelf.search.snippets import Highlighter
 
+    highlighter = Highlighter(tokens)
     out = {}
     for resource in resources:
-        out[resource.pk] = excerpt(resource.summary, resource.language, tokens)
-    need = [pk for pk, found in out.items() if not found]
-    if need:
-        bodies = dict(
-            Resource.objects.filter(pk__in=need)
-            .annotate(start=Substr("body", 1, BODY_CHARS))
-            .values_list("pk", "start")
+        resource.snippet = out[resource.pk] = highlighter.snippet(
+            resource, resource.body_start or ""
         )
-        for resource in resources:
-            if resource.pk in bodies:
-                out[resource.pk] = snippet(resource, tokens, body=bodies[resource.pk] or "")
-    for resource in resources:
-        resource.snippet = out[resource.pk]
     return out
 
 

@@ -17,6 +17,7 @@ reloads its tantivy reader when that index advances.
 from __future__ import annotations
 
 import datetime
+import gc
 import json
 import logging
 import mmap
@@ -34,6 +35,7 @@ from pyroaring import BitMap
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from shelf.catalogue.models import VOCABULARY_NAMES
 from shelf.lib.analysis import query_forms
 from shelf.search import documents, store
 from shelf.search.models import SearchChange, Synonym
@@ -42,6 +44,10 @@ from shelf.search.query import Alt, Clause, ParsedQuery, synonym_map
 log = logging.getLogger(__name__)
 
 SORT_KEYS = ("newest", "oldest", "title")
+EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
+# Below this many items, facets are counted item by item (numpy), above it
+# value by value (bitmap intersections).
+SMALL_SCOPE = 3000
 MAX_FUZZY = 4
 PHRASE_CHECK_LIMIT = 3000
 CACHE_SIZE = 1024
@@ -114,6 +120,7 @@ class Engine:
         self.term_ids_flat = sort["term_ids"]
         self.changed_terms: dict[int, list[int]] = {}
         self.keys = {name: np.zeros(size, dtype=np.float64) for name in SORT_KEYS}
+        self.year = np.zeros(size, dtype=np.int16)
         self._set_keys(pks, sort["date"], sort["title_rank"])
         # Every resource in each order, for pages of large match sets.
         self.orders = {name: pks[np.lexsort((pks, keys[pks]))] for name, keys in self.keys.items()}
@@ -162,6 +169,7 @@ class Engine:
             gen = store.current_generation(self.root)
             if gen is None or gen != self.gen:
                 self._open(gen or self._ensure_generation())
+                gc.freeze()
             latest = store.feed_position()
             if latest < self.feed:
                 # The feed went backwards: a restored or replaced database.
@@ -230,7 +238,8 @@ class Engine:
         if docs and max(d.pk for d in docs) >= len(self.keys["title"]):
             grow = max(d.pk for d in docs) + 1024
             for name, keys in self.keys.items():
-                self.keys[name] = np.resize(keys, grow)
+                self.keys[name] = _grown(keys, grow)
+            self.year = _grown(self.year, grow)
         for doc in docs:
             fields, surface = store.analyse(doc)
             for token in {t for tokens in fields.values() for t in tokens}:
@@ -441,20 +450,33 @@ class Engine:
         hits = self.searcher.search(query, limit=limit, offset=offset, count=False).hits
         return self.searcher.fast_field_values("id", [a for _s, a in hits])
 
+    def _allowed_hits(self, query: tantivy.Query, allowed: BitMap, count: int) -> list[int]:
+        """The first ``count`` ranked hits that are in ``allowed``. The
+        visibility gate is applied here rather than in tantivy: a query with
+        one more required clause loses tantivy's top-k pruning and runs about
+        three times slower, while only a few percent of items are hidden."""
+        fetch = count + 10 + count // 4
+        for _ in range(4):
+            ids = self._hits(query, 0, fetch)
+            kept = [i for i in ids if i in allowed]
+            if len(kept) >= count or len(ids) < fetch:
+                break
+            fetch *= 4
+        return kept[:count]
+
     def ranked(self, exact_query, full_query, matches, exact, offset, limit) -> list[int]:
-        """Exact matches by BM25 first, then those found only through typo
-        tolerance, so a near miss never outranks what the reader typed."""
+        """Matches of the reader's own words by BM25 first, then those found
+        only through synonyms or typo tolerance, so neither outranks what the
+        reader typed.
+        The bitmaps are the authority on what matches and who may see it;
+        tantivy only orders (and may be a commit behind for a moment)."""
         want = offset + limit
         if full_query is None or len(exact) >= want:
-            ids = self._hits(exact_query, offset, limit)
-        else:
-            first = self._hits(exact_query, 0, len(exact)) if exact else []
-            seen = set(first)
-            rest = [i for i in self._hits(full_query, 0, want + len(first)) if i not in seen]
-            ids = (first + rest)[offset:want]
-        # The bitmaps are the authority (visibility above all); tantivy may be
-        # a commit behind for a moment after a change.
-        return [i for i in ids if i in matches]
+            return self._allowed_hits(exact_query, exact, want)[offset:]
+        first = self._allowed_hits(exact_query, exact, len(exact)) if exact else []
+        seen = set(first)
+        rest = [i for i in self._allowed_hits(full_query, matches, want) if i not in seen]
+        return (first + rest)[offset:want]
 
     def term_ids(self, pk: int) -> list[int]:
         if pk in self.changed_terms:
@@ -464,7 +486,11 @@ class Engine:
         return self.term_ids_flat[self.term_start[pk] : self.term_end[pk]].tolist()
 
     def _set_keys(self, pks, dates, title_ranks) -> None:
-        """Sort keys as floats: the date in days, ties broken by title."""
+        """Sort keys as floats: the date in days, ties broken by title; and
+        the year of each item for counting."""
+        days = np.asarray(dates, dtype=np.int64) - EPOCH_ORDINAL
+        years = days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+        self.year[pks] = np.where(np.asarray(dates) > 0, years, 0)
         title = title_ranks.astype(np.float64)
         tie = title / (len(self.title_sorted) + 2.0)
         dates = dates.astype(np.float64)
@@ -541,13 +567,14 @@ class Engine:
 
         relevance = text and sort == "relevance"
         if text:
-            exact_text = self.text_docs(parsed)
+            # The reader's own words first; synonyms and near misses widen
+            # the match and rank after it.
+            own = own_words(parsed)
+            exact_text = self.text_docs(own)
             if relevance:
                 tag_sets = [self._tags(name, values) for name, values in selected.items()]
-                member = user is not None and user.is_authenticated
-                tag_sets.append(["p1" if member else "a1"])
-                exact_query = self.ranking_query(parsed, tag_sets)
-            widened = self.widen(parsed)
+                exact_query = self.ranking_query(own, tag_sets)
+            widened = self.widen(parsed) or own is not parsed
             base = visible & (self.text_docs(parsed) if widened else exact_text)
         matches = scope(base)
         counts = self.count_facets(matches, lambda skip: scope(base, skip), selected)
@@ -572,20 +599,77 @@ class Engine:
         return [f"t{self.terms[(name, v)].id}" for v in values if (name, v) in self.terms]
 
     def count_facets(self, matches: BitMap, scope, selected) -> dict[str, dict[str, int]]:
+        """Every facet value's count; a facet with a selection is counted
+        over the matches of the *other* facets' selections only."""
+        groups: list[tuple[BitMap, list[str]]] = [(matches, [])]
+        for name in VOCABULARY_NAMES + ["year"]:
+            if name in selected:
+                groups.append((scope(name), [name]))
+            else:
+                groups[0][1].append(name)
         by_facet: dict[str, dict[str, int]] = defaultdict(dict)
-        scopes = {name: scope(name) for name in selected}
-        for (vocabulary, slug), term in self.terms.items():
-            bm = self.facet_terms.get(term.id)
-            if bm:
-                n = scopes.get(vocabulary, matches).intersection_cardinality(bm)
-                if n:
-                    by_facet[vocabulary][slug] = n
-        within = scopes.get("year", matches)
-        for year, bm in self.years.items():
-            n = within.intersection_cardinality(bm)
-            if n:
-                by_facet["year"][str(year)] = n
+        for docs, names in groups:
+            if not names or not docs:
+                continue
+            if len(docs) <= SMALL_SCOPE:
+                terms, years = self._counts_by_item(docs)
+            else:
+                terms, years = self._counts_by_value(docs, names)
+            wanted = set(names)
+            for tid, n in terms.items():
+                term = self.terms_by_id.get(tid)
+                if term is not None and term.vocabulary in wanted:
+                    by_facet[term.vocabulary][term.slug] = n
+            if "year" in wanted:
+                by_facet["year"] = {str(y): n for y, n in years.items()}
         return by_facet
+
+    def _counts_by_value(self, docs: BitMap, names: list[str]):
+        """Large sets: one bitmap intersection count per facet value."""
+        wanted = set(names)
+        terms = {}
+        for term in self.terms.values():
+            if term.vocabulary in wanted:
+                bm = self.facet_terms.get(term.id)
+                if bm:
+                    n = docs.intersection_cardinality(bm)
+                    if n:
+                        terms[term.id] = n
+        years = {}
+        if "year" in wanted:
+            for year, bm in self.years.items():
+                n = docs.intersection_cardinality(bm)
+                if n:
+                    years[year] = n
+        return terms, years
+
+    def _counts_by_item(self, docs: BitMap):
+        """Small sets: gather each item's term ids and year and count them."""
+        ids = np.frombuffer(docs.to_array(), dtype=np.uint32).astype(np.int64)
+        known = ids[ids < len(self.term_start)]
+        starts = self.term_start[known]
+        lens = self.term_end[known] - starts
+        total = int(lens.sum())
+        flat = np.empty(0, dtype=np.int64)
+        if total:
+            offsets = np.repeat(starts - (np.cumsum(lens) - lens), lens)
+            flat = self.term_ids_flat[offsets + np.arange(total)]
+        per_term = np.bincount(flat) if total else np.zeros(0, dtype=np.int64)
+        present = np.flatnonzero(per_term)
+        counts = defaultdict(int, zip(present.tolist(), per_term[present].tolist(), strict=True))
+        for pk in docs & self.dirty if self.dirty else ():
+            # Changed since the build: its old terms out, its new terms in.
+            if pk < len(self.term_start):
+                for tid in self.term_ids_flat[self.term_start[pk] : self.term_end[pk]].tolist():
+                    counts[tid] -= 1
+            for tid in self.changed_terms.get(pk, ()):
+                counts[tid] += 1
+        terms = {int(t): int(n) for t, n in counts.items() if n > 0}
+        year_of = self.year[ids[ids < len(self.year)]]
+        per_year = np.bincount(year_of[year_of > 0].astype(np.int64))
+        present = np.flatnonzero(per_year)
+        years = dict(zip(present.tolist(), per_year[present].tolist(), strict=True))
+        return terms, years
 
     def tokens(self, parsed: ParsedQuery) -> set[str]:
         out: set[str] = set()
@@ -636,6 +720,20 @@ class Engine:
         return min(scored)[2] if scored else ""
 
 
+def _grown(array: np.ndarray, size: int) -> np.ndarray:
+    return np.concatenate([array, np.zeros(size - len(array), dtype=array.dtype)])
+
+
+def own_words(parsed: ParsedQuery) -> ParsedQuery:
+    """The query without synonym and typo alternatives (itself if it has none)."""
+    if all(a.weight >= 1.0 for c in parsed.clauses for a in c.alts):
+        return parsed
+    clauses = [
+        Clause(c.text, [a for a in c.alts if a.weight >= 1.0], c.fuzzy) for c in parsed.clauses
+    ]
+    return ParsedQuery(clauses, parsed.excluded, parsed.notes)
+
+
 _engines: dict[Path, Engine] = {}
 _engines_lock = threading.Lock()
 
@@ -648,6 +746,12 @@ def get_engine() -> Engine:
             engine = _engines.get(root)
             if engine is None:
                 engine = _engines[root] = Engine(root)
+                # The index's dicts hold hundreds of thousands of objects that
+                # live as long as the process: keep the cyclic garbage
+                # collector from walking them again and again (pauses of tens
+                # of milliseconds in the middle of requests otherwise).
+                gc.collect()
+                gc.freeze()
     return engine
 
 

@@ -13,7 +13,7 @@ from shelf.lib.analysis import analyser_for, fold
 
 WIDTH = 220
 # How far into the body an excerpt is looked for.
-BODY_CHARS = 8000
+BODY_CHARS = 4000
 _WORD = re.compile(r"\w+")
 
 
@@ -48,9 +48,12 @@ def _prefixes(tokens: set[str]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(t) for t in usable))
 
 
-def hits(text: str, language: str, tokens: set[str], pattern) -> list[tuple[int, int]]:
+def hits(text: str, language: str, tokens: set[str], pattern, known=None) -> list[tuple[int, int]]:
+    """Character ranges of the words of ``text`` whose analysis is one of
+    ``tokens``; ``known`` caches the verdict per word across calls."""
     folded = _fold_aligned(text)
     analyser = analyser_for(language)
+    known = {} if known is None else known
     out: list[tuple[int, int]] = []
     for match in pattern.finditer(folded):
         start = match.start()
@@ -63,7 +66,12 @@ def hits(text: str, language: str, tokens: set[str], pattern) -> list[tuple[int,
                 continue  # inside a word, not at its start
             word = _WORD.match(folded, start)
             whole = word.group()
-            if not (whole in tokens or analyser.stem(whole) in tokens or _any_stem(whole, tokens)):
+            verdict = known.get(whole)
+            if verdict is None:
+                verdict = known[whole] = (
+                    whole in tokens or analyser.stem(whole) in tokens or _any_stem(whole, tokens)
+                )
+            if not verdict:
                 continue
             end = word.end()
         if out and start <= out[-1][1]:
@@ -129,3 +137,28 @@ def snippet(resource, tokens: set[str], width: int = WIDTH, body: str | None = N
         if found:
             return found
     return render(resource.summary or "", [], width)
+
+
+class Highlighter:
+    """Excerpts for one page of results: the pattern is compiled once and
+    each word's verdict is remembered across the page."""
+
+    def __init__(self, tokens: set[str], width: int = WIDTH):
+        self.tokens = tokens
+        self.width = width
+        self.pattern = _prefixes(tokens)
+        self.known: dict[str, bool] = {}
+
+    def excerpt(self, text: str, language: str) -> str:
+        if self.pattern is None or not text:
+            return ""
+        marks = hits(text, language, self.tokens, self.pattern, self.known)
+        return render(text, marks, self.width) if marks else ""
+
+    def snippet(self, resource, body: str) -> str:
+        language = resource.language or ""
+        for text in (resource.summary or "", body[:BODY_CHARS]):
+            found = self.excerpt(text, language)
+            if found:
+                return found
+        return render(resource.summary or "", [], self.width)

@@ -216,3 +216,49 @@ class ChangeFeedGapTestCase(BaseTestCase):
         self.assertEqual(search("arrival").count, 0)
         SearchChange.objects.create(id=engine.feed - 1, resource_id=late.pk)
         self.assertEqual(search("arrival").count, 1)
+
+
+class FacetCountingTestCase(BaseTestCase):
+    """Facets are counted item by item for small sets and value by value for
+    large ones; both must give the same numbers, before and after changes."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.parents = term("audience", "Parents")
+        cls.teachers = term("audience", "Teachers")
+        cls.schools = term("setting", "Schools")
+        cls.a = resource("Safety at school", terms=[cls.parents, cls.schools])
+        cls.b = resource("Safety at home", terms=[cls.parents])
+        cls.c = resource("Safety online", terms=[cls.teachers, cls.schools])
+
+    def counts(self, **params):
+        results = search("safety", **params)
+        return {f.name: {v.value: v.count for v in f.values} for f in results.facets}
+
+    def both_ways(self, **params):
+        from shelf.search import engine
+
+        small = self.counts(**params)
+        original = engine.SMALL_SCOPE
+        engine.SMALL_SCOPE = -1
+        try:
+            large = self.counts(**params)
+        finally:
+            engine.SMALL_SCOPE = original
+        self.assertEqual(small, large)
+        return small
+
+    def test_it_counts_the_same_both_ways(self):
+        counts = self.both_ways(audience="parents")
+        self.assertEqual(counts["audience"], {"parents": 2, "teachers": 1})
+        self.assertEqual(counts["setting"], {"schools": 1})
+        self.assertEqual(counts["year"], {"2020": 2})
+
+    def test_it_counts_the_same_both_ways_after_changes(self):
+        self.counts()
+        self.b.terms.set([self.teachers, self.schools])
+        resource("Safety in sport", terms=[self.parents])
+        counts = self.both_ways(setting="schools")
+        self.assertEqual(counts["audience"], {"parents": 1, "teachers": 2})
+        self.assertEqual(counts["setting"], {"schools": 3})
