@@ -442,8 +442,12 @@ class Engine:
             for alt in clause.alts:
                 subs.append((tantivy.Occur.MustNot, self._alt_query(alt)))
         for values in tag_sets:
-            tagged = tantivy.Query.term_set_query(self.schema, "tags", values)
-            subs.append((tantivy.Occur.Must, tantivy.Query.const_score_query(tagged, 0.0)))
+            # Term queries: a term set query costs twice as much here.
+            tagged = [tantivy.Query.term_query(self.schema, "tags", v) for v in values]
+            if len(tagged) > 1:
+                tagged = [tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in tagged])]
+            if tagged:
+                subs.append((tantivy.Occur.Must, tantivy.Query.const_score_query(tagged[0], 0.0)))
         return tantivy.Query.boolean_query(subs)
 
     def _hits(self, query: tantivy.Query, offset: int, limit: int) -> list[int]:

@@ -63,7 +63,14 @@ def hits(text: str, language: str, tokens: set[str], pattern, known=None) -> lis
                 continue
         else:
             if start > 0 and folded[start - 1].isalnum():
-                continue  # inside a word, not at its start
+                if not "\u0600" <= folded[start] <= "\u06ff":
+                    continue  # inside a word, not at its start
+                # Arabic words carry prefixes such as the article: back to
+                # the start of the word, which is what gets checked.
+                while start > 0 and folded[start - 1].isalnum():
+                    start -= 1
+                if out and start < out[-1][1]:
+                    continue
             word = _WORD.match(folded, start)
             whole = word.group()
             verdict = known.get(whole)
