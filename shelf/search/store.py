@@ -118,15 +118,20 @@ def analyse(doc: documents.Doc) -> tuple[dict[str, list[str]], set[str]]:
     return fields, surface
 
 
-def analyse_chunk(docs: list[documents.Doc]) -> list[tuple[dict[str, str], list[str], list[str]]]:
+def analyse_chunk(docs: list[documents.Doc]):
     """For the build's worker processes: per resource the text of each
-    tantivy field, its distinct tokens and its distinct surface words."""
-    out = []
+    tantivy field; for the chunk, each token's resources and each surface
+    word's document frequency."""
+    joined = []
+    postings: dict[str, list[int]] = defaultdict(list)
+    vocab: Counter = Counter()
     for doc in docs:
         fields, surface = analyse(doc)
-        joined = {name: " ".join(tokens) for name, tokens in fields.items()}
-        out.append((joined, list(set().union(*fields.values())), list(surface)))
-    return out
+        joined.append({name: " ".join(tokens) for name, tokens in fields.items()})
+        for token in set().union(*fields.values()):
+            postings[token].append(doc.pk)
+        vocab.update(surface)
+    return joined, dict(postings), vocab
 
 
 def tags(doc: documents.Doc) -> list[str]:
@@ -196,14 +201,10 @@ def build(root: Path | None = None, progress=None) -> Path:
     gc_was = gc.isenabled()
     gc.disable()  # millions of small objects, none of them cyclic
     try:
-        for chunk, analysed in _analysed(documents.iter_all(terms), pool):
-            pending: dict[str, list[int]] = defaultdict(list)
-            for doc, (fields, tokens, surface) in zip(chunk, analysed, strict=True):
+        for chunk, (joined, pending, chunk_vocab) in _analysed(documents.iter_all(terms), pool):
+            for doc, fields in zip(chunk, joined, strict=True):
                 writer.add_document(tantivy_doc(doc, fields))
                 pk = doc.pk
-                for token in tokens:
-                    pending[token].append(pk)
-                vocab.update(surface)
                 for tid in doc.term_ids:
                     facet_terms[tid].add(pk)
                 doc_terms += doc.term_ids
@@ -218,6 +219,7 @@ def build(root: Path | None = None, progress=None) -> Path:
                 dates.append(doc.date_ord)
                 tkeys.append(title_key(doc.title))
             every.update(pks[-len(chunk) :])
+            vocab.update(chunk_vocab)
             for token, ids in pending.items():
                 if token in postings:
                     postings[token].update(ids)
