@@ -219,6 +219,9 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
     snippets = {}
     if parsed is not None:
         snippets = make_snippets(resources, outcome.tokens)
+    else:
+        for resource in resources:
+            resource.snippet = ""
     facets = facet_list(query, outcome.counts, terms)
     return Results(
         query,
