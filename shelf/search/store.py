@@ -29,6 +29,7 @@ import os
 import pickle
 import shutil
 import time
+from array import array
 from collections import Counter, defaultdict, deque
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -193,9 +194,10 @@ def build(root: Path | None = None, progress=None) -> Path:
     years: dict[int, BitMap] = defaultdict(BitMap)
     published, public, every = BitMap(), BitMap(), BitMap()
     vocab: Counter = Counter()
-    pks, dates, tkeys = [], [], []
-    doc_terms: list[int] = []
-    doc_term_counts: list[int] = []
+    # Compact arrays, not lists of int objects: a million items have about
+    # twelve million item-term links.
+    pks, dates, tkeys = array("I"), array("l"), array("Q")
+    doc_terms, doc_term_counts = array("l"), array("l")
     terms = documents.term_table()
     count = 0
     gc_was = gc.isenabled()
@@ -207,7 +209,7 @@ def build(root: Path | None = None, progress=None) -> Path:
                 pk = doc.pk
                 for tid in doc.term_ids:
                     facet_terms[tid].add(pk)
-                doc_terms += doc.term_ids
+                doc_terms.extend(doc.term_ids)
                 doc_term_counts.append(len(doc.term_ids))
                 if doc.date_ord:
                     years[_year(doc.date_ord)].add(pk)
