@@ -16,6 +16,7 @@ reloads its tantivy reader when that index advances.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import gc
 import json
@@ -49,6 +50,7 @@ EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 # value by value (bitmap intersections).
 SMALL_SCOPE = 3000
 MAX_FUZZY = 4
+MAX_PREFIXED = 6
 PHRASE_CHECK_LIMIT = 3000
 CACHE_SIZE = 1024
 # Change ids not seen yet below the highest seen are looked for again for
@@ -140,6 +142,7 @@ class Engine:
         for word in self.vocab:
             buckets[len(word)].append(word)
         self.buckets = buckets
+        self.sorted_vocab = sorted(self.vocab)
 
     def _load_terms(self) -> None:
         from shelf.catalogue.models import Term
@@ -258,6 +261,7 @@ class Engine:
             for word in [w for w in surface if len(w) >= store.MIN_VOCAB_WORD and not w.isdigit()]:
                 if word not in self.vocab:
                     self.buckets[len(word)].append(word)
+                    bisect.insort(self.sorted_vocab, word)
                 self.vocab[word] = self.vocab.get(word, 0) + 1
         self._pending_docs = {d.pk: d for d in docs}
         self.feed = upto
@@ -369,15 +373,30 @@ class Engine:
         self._remember(key, found)
         return found
 
+    def prefixed_words(self, word: str) -> list[str]:
+        """The most common words of the index that begin with ``word``."""
+        start = bisect.bisect_right(self.sorted_vocab, word)
+        found = []
+        for cand in self.sorted_vocab[start : start + 200]:
+            if not cand.startswith(word):
+                break
+            found.append(cand)
+        found.sort(key=lambda w: -self.vocab.get(w, 0))
+        return found[:MAX_PREFIXED]
+
     def widen(self, parsed: ParsedQuery) -> bool:
-        """Typo tolerance: words of 5+ letters also match words one edit
-        away (two from 9 letters), with a lower weight."""
+        """Typo tolerance and prefixes: words of 5+ letters also match words
+        one edit away (two from 9 letters), words of 4+ letters the words
+        they begin ("safe": "safer", "safety"), with a lower weight."""
         widened = False
         for clause in parsed.clauses:
             if clause.fuzzy and not any(a.weight < 0.5 for a in clause.alts):
                 exact = set().union(*(s for a in clause.alts for s in a.slots))
                 forms = set()
-                for cand in self.fuzzy_words(clause.fuzzy):
+                near = self.prefixed_words(clause.fuzzy)
+                if len(clause.fuzzy) >= 5:
+                    near += self.fuzzy_words(clause.fuzzy)
+                for cand in near:
                     forms |= query_forms(cand)
                 forms -= exact
                 if forms:

@@ -38,7 +38,8 @@ class Alt:
 class Clause:
     text: str
     alts: list[Alt]
-    # The folded word typo tolerance may widen (single plain words only).
+    # The folded word that typo tolerance and prefixes may widen (single
+    # plain words of 4+ letters only).
     fuzzy: str = ""
 
 
@@ -81,7 +82,7 @@ def word_clause(raw: str) -> Clause | None:
         return None
     if len(folded) == 1:
         word = folded[0]
-        fuzzy = word if len(word) >= 5 and word.isalpha() and not _han(word) else ""
+        fuzzy = word if len(word) >= 4 and word.isalpha() and not _han(word) else ""
         return Clause(raw, [Alt(slots=(frozenset(query_forms(word)),))], fuzzy)
     # "covid-19", a Chinese run: its parts in a row.
     alts = phrase_alts(folded)
