@@ -105,7 +105,7 @@ class TermFacet:
         for value in values:
             if (self.name, value) not in terms:
                 raise QueryError(
-                    _("Unknown %(facet)s: %(value)s") % {"facet": self.name, "value": value}
+                    _("Unknown %(facet)s: %(value)s") % {"facet": self.name, "value": value[:50]}
                 )
 
 
@@ -142,7 +142,8 @@ def parse(params: QueryDict) -> Query:
             % {"sort": sort[:30], "sorts": ", ".join(SORTS)}
         )
     raw_page = params.get("page", "1") or "1"
-    if not (raw_page.isascii() and raw_page.isdigit()) or int(raw_page) < 1 or len(raw_page) > 6:
+    # Length first: int() of a very long digit string raises ValueError.
+    if not (raw_page.isascii() and raw_page.isdigit()) or len(raw_page) > 6 or int(raw_page) < 1:
         raise QueryError(
             _("Page must be a whole number from 1, not %(page)s") % {"page": raw_page[:20]}
         )
