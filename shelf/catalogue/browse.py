@@ -238,14 +238,17 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
 
 
 def make_snippets(resources: list[Resource], tokens: set[str]) -> dict[int, str]:
-    from shelf.search.snippets import Highlighter
+    from shelf.search.snippets import Highlighter, file_texts
 
     highlighter = Highlighter(tokens)
-    out = {}
+    out = {r.pk: highlighter.snippet(r, r.body_start or "") for r in resources}
+    # Only items matched through an attached file's text need that text.
+    files = file_texts([pk for pk, found in out.items() if not found])
     for resource in resources:
-        resource.snippet = out[resource.pk] = highlighter.snippet(
-            resource, resource.body_start or ""
-        )
+        found = out[resource.pk]
+        if not found and resource.pk in files:
+            found = highlighter.snippet(resource, "", files[resource.pk])
+        resource.snippet = out[resource.pk] = found or highlighter.fallback(resource)
     return out
 
 

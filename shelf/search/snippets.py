@@ -15,6 +15,8 @@ from shelf.lib.analysis import analyser_for, fold
 WIDTH = 220
 # How far into the body an excerpt is looked for.
 BODY_CHARS = 4000
+# How many pages of an attached file an excerpt is looked for in.
+FILE_PAGES = 20
 _WORD = re.compile(r"\w+")
 
 
@@ -164,10 +166,35 @@ class Highlighter:
         marks = hits(text, language, self.tokens, self.pattern, self.known)
         return render(text, marks, self.width) if marks else ""
 
-    def snippet(self, resource, body: str) -> str:
+    def snippet(self, resource, body: str, files=()) -> str:
+        """From the summary, else the body, else the attached files' text;
+        the summary's beginning when the match was elsewhere (a term)."""
         language = resource.language or ""
-        for text in (resource.summary or "", body[:BODY_CHARS]):
+        for text in (resource.summary or "", body[:BODY_CHARS], *files):
             found = self.excerpt(text, language)
             if found:
                 return found
+        return ""
+
+    def fallback(self, resource) -> str:
         return render(resource.summary or "", [], self.width)
+
+
+def file_texts(resource_ids: list[int]) -> dict[int, list[str]]:
+    """The start of each page of the read files of some resources (the first
+    pages only: an excerpt needs one match, not the whole book)."""
+    from django.apps import apps
+    from django.db.models.functions import Substr
+
+    if not resource_ids or not apps.is_installed("shelf.files"):
+        return {}
+    pages = apps.get_model("files", "FilePage").objects.filter(
+        file__resource_id__in=resource_ids, file__status="ready", number__lte=FILE_PAGES
+    )
+    out: dict[int, list[str]] = {}
+    rows = pages.order_by("file_id", "number").values_list(
+        "file__resource_id", Substr("text", 1, BODY_CHARS)
+    )
+    for rid, text in rows:
+        out.setdefault(rid, []).append(text or "")
+    return out
