@@ -135,6 +135,7 @@ class Engine:
         self._pending_docs: dict[int, documents.Doc] = {}
         self._tantivy_late: set[int] = set()
         self.gaps: dict[int, float] = {}
+        self._prune_checked = False
         self._load_terms()
 
     def _bucket_vocab(self) -> None:
@@ -174,7 +175,7 @@ class Engine:
                 self._open(gen or self._ensure_generation())
                 gc.freeze()
             latest = store.feed_position()
-            if latest < self.feed:
+            if latest < self.feed or self._pruned_past_base():
                 # The feed went backwards: a restored or replaced database.
                 self._open(self._rebuild())
                 return
@@ -182,6 +183,15 @@ class Engine:
             if latest > self.feed or late or late_global:
                 self._apply(self.feed, max(latest, self.feed), late, late_global)
             self._sync_tantivy(late)
+
+    def _pruned_past_base(self) -> bool:
+        """Rows this index has not applied were deleted (the feed was pruned
+        past an old index): only a rebuild can catch up. Checked once."""
+        if self._prune_checked:
+            return False
+        self._prune_checked = True
+        first = SearchChange.objects.order_by("id").values_list("id", flat=True).first()
+        return first is not None and first > self.feed + 1
 
     def _rebuild(self) -> Path:
         with store.locked(self.root / "build.lock"):

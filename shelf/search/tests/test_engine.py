@@ -262,3 +262,35 @@ class FacetCountingTestCase(BaseTestCase):
         counts = self.both_ways(setting="schools")
         self.assertEqual(counts["audience"], {"parents": 1, "teachers": 2})
         self.assertEqual(counts["setting"], {"schools": 3})
+
+
+class PrunedFeedTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.item = resource("Safer recruitment", "Checks before hiring.")
+
+    def test_it_rebuilds_when_the_feed_was_pruned_past_its_index(self):
+        from shelf.catalogue.models import Resource
+        from shelf.search.engine import forget
+        from shelf.search.models import SearchChange
+
+        search("")
+        forget()  # a worker starting later, from the same index
+        new = Resource.objects.create(key="new", slug="new", title="Onboarding volunteers")
+        SearchChange.objects.filter(resource_id=new.pk).delete()
+        SearchChange.objects.create(resource_id=self.item.pk)
+        SearchChange.objects.filter(id__lt=SearchChange.objects.latest("id").id).delete()
+        self.assertEqual(search("onboarding").count, 1)
+
+    def test_it_prunes_the_feed_with_reindex(self):
+        import io
+
+        from django.core.management import call_command
+
+        from shelf.search.models import SearchChange
+
+        out = io.StringIO()
+        call_command("reindex", prune_feed_days=0, stdout=out)
+        self.assertIn("Deleted", out.getvalue())
+        self.assertFalse(SearchChange.objects.exists())
