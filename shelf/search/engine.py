@@ -74,7 +74,10 @@ class Engine:
         self.lock = threading.RLock()
         self.gen: Path | None = None
         self.checked = 0.0
+        self.last_refresh = time.monotonic()
         self._open(self._ensure_generation())
+        if self._pruned_past_base():
+            self._open(self._rebuild())
 
     # -- opening and staying current ------------------------------------
 
@@ -135,7 +138,6 @@ class Engine:
         self._pending_docs: dict[int, documents.Doc] = {}
         self._tantivy_late: set[int] = set()
         self.gaps: dict[int, float] = {}
-        self._prune_checked = False
         self._load_terms()
 
     def _bucket_vocab(self) -> None:
@@ -175,7 +177,9 @@ class Engine:
                 self._open(gen or self._ensure_generation())
                 gc.freeze()
             latest = store.feed_position()
-            if latest < self.feed or self._pruned_past_base():
+            idle = now - self.last_refresh > 3600
+            self.last_refresh = now
+            if latest < self.feed or (idle and self._pruned_past_base()):
                 # The feed went backwards: a restored or replaced database.
                 self._open(self._rebuild())
                 return
@@ -186,10 +190,8 @@ class Engine:
 
     def _pruned_past_base(self) -> bool:
         """Rows this index has not applied were deleted (the feed was pruned
-        past an old index): only a rebuild can catch up. Checked once."""
-        if self._prune_checked:
-            return False
-        self._prune_checked = True
+        past an old index, or past a worker idle for days): only a rebuild
+        can catch up. Checked on opening and after an idle hour."""
         first = SearchChange.objects.order_by("id").values_list("id", flat=True).first()
         return first is not None and first > self.feed + 1
 
