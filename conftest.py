@@ -6,3 +6,31 @@ def _tasks_run_immediately(settings):
     # Tests run queued tasks in-process (after the commit) instead of
     # leaving them for a db_worker.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def search_index(request, tmp_path, settings):
+    """Every test gets its own search index, built from its own database on
+    first use, so no test sees another's items or the developer's index."""
+    from shelf.search.engine import forget
+
+    settings.SEARCH_INDEX_DIR = tmp_path / "search"
+    settings.SEARCH_REFRESH_INTERVAL = 0
+    forget()
+    if request.node.get_closest_marker("django_db") or _is_django_db_test(request):
+        # Built now from the test class's data, so a test that counts a page's
+        # queries does not count the first search building the index.
+        from shelf.search.engine import get_engine
+
+        try:
+            get_engine()
+        except RuntimeError:
+            forget()  # database access not set up yet: built on first search instead
+    yield
+    forget()
+
+
+def _is_django_db_test(request) -> bool:
+    from django.test import TransactionTestCase
+
+    return request.instance is not None and isinstance(request.instance, TransactionTestCase)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "shelf.curation",
+    "shelf.search",
 ]
 
 MIDDLEWARE = [
@@ -277,3 +278,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Search: the index lives under the data directory, one copy per node.
+SEARCH_INDEX_DIR = Path(os.getenv("SEARCH_INDEX_DIR", DATA_DIR / "search"))
+# How often a worker looks at the change feed (seconds).
+SEARCH_REFRESH_INTERVAL = float(os.getenv("SEARCH_REFRESH_INTERVAL", "0.25"))
+# Processes that analyse text during `shelf reindex` (default: cores, up to 4).
+if os.getenv("SEARCH_BUILD_WORKERS"):
+    SEARCH_BUILD_WORKERS = envint("SEARCH_BUILD_WORKERS", "1")

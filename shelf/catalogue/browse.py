@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -163,6 +163,12 @@ class Results:
     pages: int
     resources: list[Resource]
     facets: list[Facet]
+    # Per result id: an excerpt with the reader's words in <mark>, safe HTML.
+    snippets: dict[int, str] = field(default_factory=dict)
+    # A query that finds something when this one found nothing.
+    suggestion: str = ""
+    # Why the query was read differently from how it was typed, for the reader.
+    notice: str = ""
 
     @property
     def has_previous(self) -> bool:
@@ -172,58 +178,63 @@ class Results:
     def has_next(self) -> bool:
         return self.page < self.pages
 
-
-def text_filter(qs, q: str):
-    """Plain matching: every word somewhere in the title, summary or body."""
-    for word in q.split()[:20]:
-        qs = qs.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-        )
-    return qs
-
-
-def order(qs, query: Query):
-    if query.sort == "newest" or (query.sort == "relevance" and not query.q):
-        return qs.order_by("-date", "title", "id")
-    if query.sort == "oldest":
-        return qs.order_by("date", "title", "id")
-    if query.sort == "title":
-        return qs.order_by("title", "id")
-    title_hit = Case(
-        When(title__icontains=query.q, then=Value(1)), default=Value(0), output_field=IntegerField()
-    )
-    return qs.annotate(title_hit=title_hit).order_by("-title_hit", "-date", "title", "id")
+    @property
+    def suggestion_url(self) -> str:
+        return self.query.url(q=self.suggestion) if self.suggestion else ""
 
 
 def browse(query: Query, user, per_page: int | None = None) -> Results:
+    """One page of what ``user`` may see for ``query``, with every facet's
+    counts, from the search index (see shelf.search.engine)."""
+    from shelf.search.engine import get_engine
+    from shelf.search.query import parse_text
+
     per_page = per_page or settings.SHELF_PAGE_SIZE
-    terms = {(t.vocabulary, t.slug): t for t in Term.objects.all()}
+    engine = get_engine()
+    engine.refresh()
+    terms = engine.terms
     for name, values in query.selected.items():
         FACETS_BY_NAME[name].validate(values, terms)
 
-    base = Resource.objects.visible_to(user)
-    if query.q:
-        base = text_filter(base, query.q)
-
-    def filtered(skip: str | None = None):
-        qs = base
-        for name, values in query.selected.items():
-            if name != skip:
-                qs = FACETS_BY_NAME[name].filter(qs, values)
-        return qs
-
-    matches = filtered()
-    count = matches.count()
-    pages = max(1, math.ceil(count / per_page))
+    notice = ""
+    parsed = parse_text(query.q, engine.synonyms) if query.q else None
+    if parsed is not None and parsed.empty:
+        notice = _("Your search had no words to look for, so everything is shown.")
+        parsed = None
+    elif parsed is not None and parsed.notes:
+        notice = _("Only the first %(n)s words of your search were used.") % {"n": 8}
+    start = (query.page - 1) * per_page
+    outcome = engine.search(parsed, query.selected, user, query.sort, start, per_page)
+    pages = max(1, math.ceil(outcome.count / per_page))
     if query.page > pages:
         raise QueryError(
             _("There is no page %(page)s; the last page is %(pages)s")
             % {"page": query.page, "pages": pages}
         )
-    start = (query.page - 1) * per_page
-    resources = list(order(matches, query).with_terms()[start : start + per_page])
-    facets = facet_counts(query, matches, filtered, terms)
-    return Results(query, count, query.page, pages, resources, facets)
+    from shelf.search import fetch
+    from shelf.search.snippets import BODY_CHARS
+
+    # The body is long and only an excerpt may need (the start of) it.
+    resources = fetch.page(outcome.ids, user, BODY_CHARS if parsed is not None else 0)
+    attach_terms(resources, engine)
+    snippets = {}
+    if parsed is not None:
+        snippets = make_snippets(resources, outcome.tokens)
+    else:
+        for resource in resources:
+            resource.snippet = ""
+    facets = facet_list(query, outcome.counts, terms)
+    return Results(
+        query,
+        outcome.count,
+        query.page,
+        pages,
+        resources,
+        facets,
+        snippets,
+        outcome.suggestion,
+        notice,
+    )
 
 
 def find(slug: str, user) -> Resource | None:
@@ -231,40 +242,52 @@ def find(slug: str, user) -> Resource | None:
     return Resource.objects.visible_to(user).with_terms().filter(slug=slug).first()
 
 
-def facet_counts(query: Query, matches, filtered, terms) -> list[Facet]:
-    through = Resource.terms.through.objects
-    by_id = {t.id: t for t in terms.values()}
+def make_snippets(resources: list[Resource], tokens: set[str]) -> dict[int, str]:
+    from shelf.search.snippets import Highlighter, file_texts
 
-    def term_counts(qs, vocabulary=None) -> dict[int, int]:
-        rows = through.filter(resource__in=qs.values("id"))
-        if vocabulary:
-            rows = rows.filter(term__vocabulary=vocabulary)
-        return dict(rows.values_list("term_id").annotate(n=Count("id")))
+    highlighter = Highlighter(tokens)
+    out = {r.pk: highlighter.snippet(r, r.body_start or "") for r in resources}
+    # Only items matched through an attached file's text need that text.
+    files = file_texts([pk for pk, found in out.items() if not found])
+    for resource in resources:
+        found = out[resource.pk]
+        if not found and resource.pk in files:
+            found = highlighter.snippet(resource, "", files[resource.pk])
+        resource.snippet = out[resource.pk] = found or highlighter.fallback(resource)
+    return out
 
-    # Facets without a selection all count over the full match set: one query.
-    shared = term_counts(matches)
+
+def attach_terms(resources: list[Resource], engine) -> None:
+    """Give each resource its terms from the engine (term ids per item, the
+    small vocabularies cached), as if prefetched: no query at all."""
+    by_id = engine.terms_by_id
+    for resource in resources:
+        found = [by_id[t] for t in engine.term_ids(resource.pk) if t in by_id]
+        found.sort(key=lambda t: (t.vocabulary, t.label))
+        cached = QuerySet(Term)
+        cached._result_cache = found
+        cached._prefetch_done = True
+        resource._prefetched_objects_cache = {"terms": cached}
+
+
+def facet_list(query: Query, counts: dict[str, dict[str, int]], terms) -> list[Facet]:
     facets = []
     for facet in FACETS:
         chosen = query.selected.get(facet.name, [])
+        found = counts.get(facet.name, {})
         if facet.name == "year":
-            qs = filtered(skip="year") if chosen else matches
-            rows = qs.exclude(date=None).values_list("date__year").annotate(n=Count("id"))
-            counts = {str(y): n for y, n in rows}
-            values = [FacetValue(y, y, n, y in chosen) for y, n in counts.items()]
-            values += [FacetValue(y, y, 0, True) for y in chosen if y not in counts]
+            values = [FacetValue(y, y, n, y in chosen) for y, n in found.items()]
+            values += [FacetValue(y, y, 0, True) for y in chosen if y not in found]
             values.sort(key=lambda v: v.value, reverse=True)
         else:
-            counts = term_counts(filtered(skip=facet.name), facet.name) if chosen else shared
-            values = []
-            for term_id, n in counts.items():
-                term = by_id.get(term_id)
-                if term and term.vocabulary == facet.name:
-                    values.append(FacetValue(term.slug, term.label, n, term.slug in chosen))
-            seen = {v.value for v in values}
+            values = [
+                FacetValue(slug, terms[(facet.name, slug)].label, n, slug in chosen)
+                for slug, n in found.items()
+            ]
             values += [
                 FacetValue(s, terms[(facet.name, s)].label, 0, True)
                 for s in chosen
-                if s not in seen
+                if s not in found
             ]
             values.sort(key=lambda v: (-v.count, v.label.casefold()))
         facets.append(Facet(facet.name, facet.label, values))

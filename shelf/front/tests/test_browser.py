@@ -131,7 +131,7 @@ class BrowserTests(LiveServerTestCase):
         page.fill("#q", "safe")
         page.locator(".search-form button").click()
         self.assertIn("audience=teachers", page.url)
-        self.assertEqual(page.locator(".count").inner_text(), "2 resources")
+        self.assertEqual(page.locator(".count").inner_text(), "3 resources")
         page.locator(".chip", has_text="Teachers").click()
         self.assertNotIn("audience", page.url)
         page.select_option("#language-select", "ar")
