@@ -63,12 +63,20 @@ def resource_detail(resource: Resource, user) -> dict:
     }
 
 
+def search_hit(resource: Resource, results: catalogue.Results) -> dict:
+    """A result of a search: the summary plus an excerpt with the matched
+    words in <mark> (HTML, escaped before marking; "" without a query)."""
+    return {**resource_summary(resource), "snippet": results.snippets.get(resource.pk, "")}
+
+
 def results(results: catalogue.Results) -> dict:
     return {
         "count": results.count,
         "page": results.page,
         "pages": results.pages,
-        "results": [resource_summary(r) for r in results.resources],
+        "suggestion": results.suggestion or None,
+        "notice": results.notice or None,
+        "results": [search_hit(r, results) for r in results.resources],
         "facets": {
             facet.name: [
                 {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}

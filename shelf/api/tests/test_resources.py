@@ -29,15 +29,29 @@ class ApiTestCase(BaseTestCase):
 class ListTests(ApiTestCase):
     def test_it_returns_the_documented_shape(self):
         data = self.get("/api/v1/resources")
-        self.assertEqual(list(data), ["count", "page", "pages", "results", "facets"])
+        self.assertEqual(
+            list(data), ["count", "page", "pages", "suggestion", "notice", "results", "facets"]
+        )
+        self.assertEqual((data["suggestion"], data["notice"]), (None, None))
         self.assertEqual((data["count"], data["page"], data["pages"]), (4, 1, 1))
         self.assertEqual(list(data["facets"]), [*VOCABULARY_NAMES, "year"])
         first = data["results"][0]
         self.assertEqual(
             list(first),
-            ["slug", "title", "summary", "publishers", "date", "language", "url", "terms"],
+            [
+                "slug",
+                "title",
+                "summary",
+                "publishers",
+                "date",
+                "language",
+                "url",
+                "terms",
+                "snippet",
+            ],
         )
         self.assertEqual(first["slug"], "safer-virtual-school")
+        self.assertEqual(first["snippet"], "")
         self.assertEqual(list(first["terms"]), VOCABULARY_NAMES)
         self.assertEqual(
             first["terms"]["audience"],
@@ -48,6 +62,17 @@ class ListTests(ApiTestCase):
             facet(data, "audience")["parents"],
             {"value": "parents", "label": "Parents", "count": 2, "selected": False},
         )
+
+    def test_it_marks_the_matched_words_in_an_escaped_snippet(self):
+        data = self.get("/api/v1/resources?q=overcome")
+        self.assertEqual(data["count"], 1)
+        self.assertIn("<mark>overcome</mark>", data["results"][0]["snippet"])
+
+    def test_it_suggests_a_query_that_finds_something(self):
+        # Two edits from "overcome": too many for a 7-letter word to match.
+        data = self.get("/api/v1/resources?q=ovrcomm")
+        self.assertEqual(data["count"], 0)
+        self.assertEqual(data["suggestion"], "overcome")
 
     def test_it_gives_publishers_as_labels_and_dates_as_precise_as_known(self):
         data = self.get("/api/v1/resources?sort=oldest")

@@ -369,3 +369,24 @@ class QueryCountTests(BaseTestCase):
         r = self.client.get(url)
         self.assertContains(r, "30 resources")
         self.assertEqual(self.queries_for(url), few)
+
+
+class SearchDisplayTests(ListingTestCase):
+    def test_it_shows_the_matched_words_in_the_excerpt(self):
+        r = self.client.get("/resources/?q=overcome")
+        self.assertEqual(titles(r), ["Safer Virtual School"])
+        self.assertContains(r, "<mark>overcome</mark>", html=False)
+
+    def test_it_offers_a_spelling_that_finds_something(self):
+        r = self.client.get("/resources/?q=ovrcomm")
+        self.assertContains(r, "No resources match")
+        self.assertContains(r, 'Did you mean <a href="?q=overcome">overcome</a>?', html=False)
+
+    def test_it_says_when_only_some_words_were_used(self):
+        words = " ".join(f"word{i}" for i in range(12))
+        r = self.client.get("/resources/", {"q": words})
+        self.assertContains(r, "Only the first 8 words of your search were used.")
+
+    def test_it_says_when_nothing_searchable_was_left(self):
+        r = self.client.get("/resources/", {"q": '"" * AND :'})
+        self.assertContains(r, "Your search had no words to look for")
