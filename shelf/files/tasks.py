@@ -99,7 +99,8 @@ def save_result(item: ResourceFile, result: extract.Extracted) -> None:
 def mark_failed(item: ResourceFile, message: str) -> str:
     with transaction.atomic():
         FilePage.objects.filter(file=item).delete()
-        ResourceFile.objects.filter(pk=item.pk).update(
-            status=FileStatus.FAILED, error=message, page_count=None, processed=timezone.now()
-        )
+        item.status, item.error = FileStatus.FAILED, message
+        item.page_count, item.processed = None, timezone.now()
+        # A save, not an update: search hears of it and drops the old text.
+        item.save(update_fields=["status", "error", "page_count", "processed"])
     return FileStatus.FAILED

@@ -115,8 +115,9 @@ def import_records(*, records: list[Record], source: str, dry_run: bool = False)
         unchanged=len(report.unchanged),
     )
     if report.ids:
-        ids = list(report.ids)
-        transaction.on_commit(lambda: bulk_imported(ids))
+        # Sent inside the file's transaction: listeners (the search change
+        # feed) write with it, so a crash after the commit loses nothing.
+        bulk_imported(report.ids)
     return report
 
 

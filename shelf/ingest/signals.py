@@ -24,5 +24,6 @@ class BulkImported(Signal):
         self.send(sender="shelf.ingest", resource_ids=list(resource_ids))
 
 
-# Sent with ``resource_ids``: the ids of the resources created or updated.
+# Sent with ``resource_ids``: the ids of the resources created or updated,
+# inside the writer's transaction (a receiver's writes commit or roll back with it).
 bulk_imported = BulkImported()

@@ -45,3 +45,11 @@ class FileTextTestCase(BaseTestCase):
     def test_it_forgets_the_text_of_a_deleted_file(self):
         self.attach("Calls to the national helpline doubled.").delete()
         self.assertEqual(search("helpline").count, 0)
+
+    def test_it_forgets_the_text_of_a_file_whose_new_reading_failed(self):
+        from shelf.files.tasks import mark_failed
+
+        item = self.attach("Calls to the national helpline doubled.")
+        self.assertEqual(search("helpline").count, 1)
+        mark_failed(item, "This PDF is damaged.")
+        self.assertEqual(search("helpline").count, 0)
