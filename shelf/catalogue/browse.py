@@ -95,12 +95,6 @@ class TermFacet:
         self.name = vocabulary
         self.label = label
 
-    def filter(self, qs, values: list[str]):
-        through = Resource.terms.through.objects.filter(
-            term__vocabulary=self.name, term__slug__in=values
-        )
-        return qs.filter(id__in=through.values("resource_id"))
-
     def validate(self, values: list[str], terms: dict) -> None:
         for value in values:
             if (self.name, value) not in terms:
@@ -112,9 +106,6 @@ class TermFacet:
 class YearFacet:
     name = "year"
     label = gettext_lazy("Year")
-
-    def filter(self, qs, values: list[str]):
-        return qs.filter(date__year__in=[int(v) for v in values])
 
     def validate(self, values: list[str], terms: dict) -> None:
         for value in values:
