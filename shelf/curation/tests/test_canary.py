@@ -370,12 +370,26 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
     def contents(self) -> dict[str, bytes]:
         return {"file": self.pdf_bytes, "thumbnail": self.thumbnail_bytes}
 
+    @staticmethod
+    def counted_and_listed(response) -> tuple[int, int]:
+        """A one-page result's count and how many it lists: a hidden item
+        counted is a leak even when it is not listed."""
+        results = response.context and response.context.get("results")
+        if hasattr(results, "count") and results.pages == 1:
+            return results.count, len(results.resources)
+        if response.get("Content-Type", "").startswith("application/json"):
+            data = response.json()
+            if "count" in data and data.get("pages") == 1:
+                return data["count"], len(data["results"])
+        return 0, 0
+
     def check(self, surface: Surface, expected: str, response) -> None:
         status = response.status_code
         traces = self.traces(surface, response)
         if expected == HIDDEN:
             self.assertIn(status, (200, 400) if "{term}" in surface.url else (200,))
             self.assertEqual(traces, [])
+            self.assertEqual(*self.counted_and_listed(response), "counted but not listed")
         elif expected == NOT_FOUND:
             self.assertEqual(status, 404)
             self.assertEqual(traces, [])
