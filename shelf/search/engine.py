@@ -297,8 +297,12 @@ class Engine:
                     docs = [pending[i] for i in ids if i in pending] + documents.load(
                         missing, self.term_table
                     )
-                    for pk in ids:
-                        writer.delete_documents_by_term("id", pk)
+                    if ids:
+                        # By query: delete_documents_by_term makes an i64 term
+                        # of a Python int, which never matches the u64 "id".
+                        writer.delete_documents_by_query(
+                            tantivy.Query.term_set_query(self.schema, "id", ids)
+                        )
                     for doc in docs:  # deleted resources are not loaded
                         writer.add_document(store.tantivy_doc(doc, store.analyse(doc)[0]))
                     writer.commit()

@@ -2,13 +2,26 @@
 ones, must not exist for anyone who is not signed in, on any surface.
 
 Every surface is a row of ``SURFACES``. When a surface is added (feeds,
-sitemap, OAI-PMH, exports, file downloads, suggestions), add its row: what an
-anonymous reader must get, and what a signed-in member must get, so the row
-proves it can see the canary where it is allowed and the test can fail.
+sitemap, OAI-PMH, exports), add its row: what an anonymous reader must get,
+and what someone allowed must get, with the traces of the canary that prove
+they see it there, so the row can fail.
+
+The canary has a word of its own (in its title, summary, body and a term
+label) and an attached PDF with another word of its own that occurs only
+inside the file, so the rows cover the file's download and thumbnail,
+search inside files and the snippets made from them, and "did you mean"
+suggestions drawn from either word. Two public editions link to it (it
+replaces one and is replaced by the other), one public item names it as a
+translation and shares its terms (related items).
+
+Not a row: ``shelf export`` (the JSON export command) is an operator's tool
+run on the server, which exports everything, members-only items included;
+no reader can reach it.
 """
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 from dataclasses import dataclass
@@ -16,12 +29,34 @@ from urllib.parse import unquote
 
 from shelf.catalogue.models import Status, Visibility
 from shelf.curation.tests.base import CurationTestCase, make_resource, term
+from shelf.files import services, tasks
+from shelf.files.models import FileStatus
+from shelf.files.tests import samples
+from shelf.files.tests.base import TemporaryFileStorage
 
 # A word that occurs nowhere else: in the title, summary, body and term label.
 WORD = "Zyxwovut"
+# Two letters dropped: too far for typo matching (one edit below 9 letters),
+# near enough for "did you mean".
+WORD_MISSPELT = "Zxwvut"
+# One letter wrong: found by typo tolerance.
+WORD_TYPO = "Zyxwovat"
+# The first letters: found as the beginning of a word.
+WORD_START = "Zyxw"
+# A word that occurs only inside the canary's PDF.
+PDF_WORD = "Klavorpine"
+PDF_TEXT = "night helpline of the members network"
+# Two letters changed: 9+ letters match with two edits.
+PDF_TYPO = "Klavurpini"
+# Two letters dropped: eight letters, so only "did you mean" reaches it.
+PDF_MISSPELT = "Klvorpne"
+PDF_NAME = "canary-handbook.pdf"
+# A word the public item and the canary share (its term label).
+SHARED = "parents"
 
 HIDDEN = "hidden"  # answers (200, or 400 for a filter it refuses) without a trace of the canary
 SHOWN = "shown"  # answers 200 and shows the canary
+MOVED = "moved"  # redirects, and where to shows the canary
 NOT_FOUND = "404"
 SIGN_IN = "sign-in"  # sends to a sign-in page without a trace of the canary
 
@@ -35,11 +70,60 @@ class Surface:
     insider: str = "member"  # who proves the row can see the canary
     # Traces the reader put there: a chosen term shows as a chip with its label.
     may_echo: tuple[str, ...] = ()
+    # The traces that prove the insider sees the canary here.
+    proof: tuple[str, ...] = ("title",)
 
 
 SURFACES = [
+    # Listing page
     Surface("listing page: results and snippets", "/resources/", HIDDEN, SHOWN),
     Surface("listing page: search for the canary's word", f"/resources/?q={WORD}", HIDDEN, SHOWN),
+    Surface(
+        "listing page: search for the canary's word with a typo",
+        f"/resources/?q={WORD_TYPO}",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface(
+        "listing page: search for the beginning of the canary's word",
+        f"/resources/?q={WORD_START}",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface(
+        "listing page: search matching public items and the canary (facet counts)",
+        f"/resources/?q={SHARED}",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface(
+        "listing page: search for the word inside the canary's PDF, snippet from the file",
+        f"/resources/?q={PDF_WORD}",
+        HIDDEN,
+        SHOWN,
+        proof=("title", "PDF text"),
+    ),
+    Surface(
+        "listing page: search for the PDF's word with typos",
+        f"/resources/?q={PDF_TYPO}",
+        HIDDEN,
+        SHOWN,
+        proof=("title", "PDF text"),
+    ),
+    Surface(
+        "listing page: 'did you mean' for a misspelling of the canary's word",
+        f"/resources/?q={WORD_MISSPELT}",
+        HIDDEN,
+        SHOWN,
+        proof=("word",),
+    ),
+    Surface(
+        "listing page: 'did you mean' for a misspelling of the PDF's word",
+        f"/resources/?q={PDF_MISSPELT}",
+        HIDDEN,
+        SHOWN,
+        proof=("PDF word",),
+    ),
     Surface(
         "listing page: filtered by the canary's term",
         "/resources/?topic={term}",
@@ -47,16 +131,85 @@ SURFACES = [
         SHOWN,
         may_echo=("term label", "word"),
     ),
+    Surface(
+        "listing page: filtered by a year only the canary has among its matches",
+        f"/resources/?q={WORD}&year=2017",
+        HIDDEN,
+        SHOWN,
+    ),
     Surface("listing page: sorted by title, page 1", "/resources/?sort=title", HIDDEN, SHOWN),
-    Surface("detail page", "/resources/{canary}/", NOT_FOUND, SHOWN),
+    # Detail pages
+    Surface(
+        "detail page, with its files' links and thumbnails",
+        "/resources/{canary}/",
+        NOT_FOUND,
+        SHOWN,
+        proof=("title", "file link", "file name"),
+    ),
     Surface(
         "detail page of a public item: related items and translations",
         "/resources/{public}/",
         HIDDEN,
         SHOWN,
     ),
+    Surface(
+        "detail page of the edition the canary replaces: 'newer edition' notice",
+        "/resources/{older}/",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface(
+        "detail page of the edition that replaces the canary: 'Replaces'",
+        "/resources/{newer}/",
+        HIDDEN,
+        SHOWN,
+    ),
+    # Files
+    Surface("file download", "{file_url}", NOT_FOUND, SHOWN, proof=("file",)),
+    Surface(
+        "file download under another name (no redirect to the real one)",
+        "/files/{file_pk}/other.pdf",
+        NOT_FOUND,
+        MOVED,
+        proof=("file name",),
+    ),
+    Surface("file thumbnail", "{thumbnail_url}", NOT_FOUND, SHOWN, proof=("thumbnail",)),
+    # API
     Surface("API list", "/api/v1/resources", HIDDEN, SHOWN),
     Surface("API search for the canary's word", f"/api/v1/resources?q={WORD}", HIDDEN, SHOWN),
+    Surface(
+        "API search for the canary's word with a typo",
+        f"/api/v1/resources?q={WORD_TYPO}",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface(
+        "API search matching public items and the canary (facet counts)",
+        f"/api/v1/resources?q={SHARED}",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface(
+        "API search for the word inside the canary's PDF, snippet from the file",
+        f"/api/v1/resources?q={PDF_WORD}",
+        HIDDEN,
+        SHOWN,
+        proof=("title", "PDF text"),
+    ),
+    Surface(
+        "API suggestion for a misspelling of the canary's word",
+        f"/api/v1/resources?q={WORD_MISSPELT}",
+        HIDDEN,
+        SHOWN,
+        proof=("word",),
+    ),
+    Surface(
+        "API suggestion for a misspelling of the PDF's word",
+        f"/api/v1/resources?q={PDF_MISSPELT}",
+        HIDDEN,
+        SHOWN,
+        proof=("PDF word",),
+    ),
     Surface(
         "API filtered by the canary's term",
         "/api/v1/resources?topic={term}",
@@ -65,18 +218,52 @@ SURFACES = [
         may_echo=("term label", "word"),
     ),
     Surface("API detail", "/api/v1/resources/{canary}", NOT_FOUND, SHOWN),
-    Surface("API detail of a linked public item", "/api/v1/resources/{public}", HIDDEN, None),
+    Surface(
+        "API detail of a linked public item: translations and related",
+        "/api/v1/resources/{public}",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface(
+        "API detail of the edition the canary replaces: superseded_by",
+        "/api/v1/resources/{older}",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface(
+        "API detail of the edition that replaces the canary: supersedes",
+        "/api/v1/resources/{newer}",
+        HIDDEN,
+        SHOWN,
+    ),
+    # Curators' pages: a sign-in page for anyone else.
     Surface("admin list", "/admin/catalogue/resource/", SIGN_IN, SHOWN, insider="editor"),
     Surface("admin search", f"/admin/catalogue/resource/?q={WORD}", SIGN_IN, SHOWN, "editor"),
     Surface(
         "admin change page", "/admin/catalogue/resource/{pk}/change/", SIGN_IN, SHOWN, "editor"
     ),
     Surface("admin history", "/admin/catalogue/resource/{pk}/history/", SIGN_IN, SHOWN, "editor"),
+    Surface(
+        "admin look-up for linking items",
+        "/admin/autocomplete/?app_label=catalogue&model_name=resource"
+        f"&field_name=supersedes&term={WORD}",
+        SIGN_IN,
+        SHOWN,
+        "editor",
+    ),
+    Surface(
+        "admin file list",
+        "/admin/files/resourcefile/",
+        SIGN_IN,
+        SHOWN,
+        "editor",
+        proof=("title", "file name"),
+    ),
     Surface("curator dashboard", "/curation/", SIGN_IN, None),
 ]
 
 
-class MembersOnlyCanaryTestCase(CurationTestCase):
+class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -88,8 +275,11 @@ class MembersOnlyCanaryTestCase(CurationTestCase):
             summary="(ICMEC) What parents can do at home.",
             terms=[cls.parents, cls.online],
             language="en",
+            date=datetime.date(2017, 1, 1),
+            date_precision="year",
         )
         make_resource("Checklist for schools", terms=[cls.online], language="en")
+        cls.older = make_resource("Online safety guide, 2015 edition", language="en")
         cls.canary = make_resource(
             f"{WORD} members briefing",
             slug="canary-q7",
@@ -97,26 +287,62 @@ class MembersOnlyCanaryTestCase(CurationTestCase):
             body=f"The body of the {WORD} briefing.",
             terms=[cls.parents, cls.online, cls.secret_term],
             language="fr",
+            date=datetime.date(2017, 1, 1),
+            date_precision="year",
+            supersedes=cls.older,
             visibility=Visibility.MEMBERS,
             status=Status.PUBLISHED,
             # Due for review, so it would also show on the curator dashboard.
         )
+        cls.newer = make_resource(
+            "Online safety guide, 2024 edition", language="en", supersedes=cls.canary
+        )
         cls.public.translations.add(cls.canary)
+        cls.pdf_bytes = samples.pdf(
+            [f"Members handbook\nThe {PDF_WORD} line is the {PDF_TEXT}.", "Second page"]
+        )
+        # Nothing commits in setUpTestData: read the file at once, as the
+        # queued task would after the commit.
+        cls.canary_pdf = services.attach_file(
+            resource=cls.canary, upload=samples.upload(PDF_NAME, cls.pdf_bytes)
+        )
+        tasks.read_file(cls.canary_pdf.pk)
+        cls.canary_pdf.refresh_from_db()
+        assert cls.canary_pdf.status == FileStatus.READY, cls.canary_pdf.error
+        with cls.canary_pdf.thumbnail.open("rb") as handle:
+            cls.thumbnail_bytes = handle.read()
 
     def url(self, surface: Surface) -> str:
         return surface.url.format(
             canary=self.canary.slug,
             public=self.public.slug,
+            older=self.older.slug,
+            newer=self.newer.slug,
             term=self.secret_term.slug,
             pk=self.canary.pk,
+            file_pk=self.canary_pdf.pk,
+            file_url=self.canary_pdf.get_absolute_url(),
+            thumbnail_url=self.canary_pdf.get_thumbnail_url(),
         )
 
+    @staticmethod
+    def body(response) -> bytes:
+        # Reading a streamed body to the end closes it the way the test
+        # client expects (closing it again here would close the test's
+        # database connection on PostgreSQL).
+        return b"".join(response.streaming_content) if response.streaming else response.content
+
     def traces(self, surface: Surface, response) -> list[str]:
-        """What of the canary a response gives away. What the reader typed
-        (a search word, a slug in the address) and may see echoed is not a trace."""
-        text = html.unescape(response.content.decode())
+        """What of the canary a response gives away, in its body or the
+        headers that name things. What the reader typed (a search word, a
+        slug in the address) and may see echoed is not a trace."""
+        data = self.body(response)
+        text = html.unescape(data.decode(errors="replace"))
         if response.get("Content-Type", "").startswith("application/json"):
             text = json.dumps(json.loads(text), ensure_ascii=False)
+        text += "\n" + "\n".join(
+            unquote(response.get(h, "")) for h in ("Location", "Content-Disposition")
+        )
         markers = {
             "word": WORD,
             "title": self.canary.title,
@@ -125,15 +351,37 @@ class MembersOnlyCanaryTestCase(CurationTestCase):
             "term label": self.secret_term.label,
             "slug": self.canary.slug,
             "admin link": f"/resource/{self.canary.pk}/",
+            "PDF word": PDF_WORD,
+            "PDF text": PDF_TEXT,
+            "file name": PDF_NAME,
+            "file link": f"/files/{self.canary_pdf.pk}/",
         }
         typed = unquote(self.url(surface))
-        return [
+        found = [
             name
             for name, marker in markers.items()
             if marker.casefold() in text.casefold()
             and marker.casefold() not in typed.casefold()
             and name not in surface.may_echo
         ]
+        found += [name for name, content in self.contents().items() if data == content]
+        return found
+
+    def contents(self) -> dict[str, bytes]:
+        return {"file": self.pdf_bytes, "thumbnail": self.thumbnail_bytes}
+
+    @staticmethod
+    def counted_and_listed(response) -> tuple[int, int]:
+        """A one-page result's count and how many it lists: a hidden item
+        counted is a leak even when it is not listed."""
+        results = response.context and response.context.get("results")
+        if hasattr(results, "count") and results.pages == 1:
+            return results.count, len(results.resources)
+        if response.get("Content-Type", "").startswith("application/json"):
+            data = response.json()
+            if "count" in data and data.get("pages") == 1:
+                return data["count"], len(data["results"])
+        return 0, 0
 
     def check(self, surface: Surface, expected: str, response) -> None:
         status = response.status_code
@@ -141,6 +389,7 @@ class MembersOnlyCanaryTestCase(CurationTestCase):
         if expected == HIDDEN:
             self.assertIn(status, (200, 400) if "{term}" in surface.url else (200,))
             self.assertEqual(traces, [])
+            self.assertEqual(*self.counted_and_listed(response), "counted but not listed")
         elif expected == NOT_FOUND:
             self.assertEqual(status, 404)
             self.assertEqual(traces, [])
@@ -148,9 +397,12 @@ class MembersOnlyCanaryTestCase(CurationTestCase):
             self.assertEqual(status, 302)
             self.assertRegex(response["Location"], r"/(accounts|admin)/login/")
             self.assertEqual(traces, [])
-        elif expected == SHOWN:
-            self.assertEqual(status, 200)
-            self.assertIn("title", traces, "the canary is not shown")
+        elif expected in (SHOWN, MOVED):
+            self.assertEqual(status, 200 if expected == SHOWN else 302)
+            for proof in surface.proof:
+                self.assertIn(proof, traces, f"the canary is not shown ({proof})")
+        else:
+            self.fail(f"unknown expectation {expected!r}")
 
     def test_it_does_not_exist_for_anonymous_readers_on_any_surface(self):
         for surface in SURFACES:
@@ -167,25 +419,51 @@ class MembersOnlyCanaryTestCase(CurationTestCase):
                 self.check(surface, surface.member, self.client.get(self.url(surface)))
 
     def test_it_is_not_counted_in_facets(self):
+        # Without a query, and with one that matches a public item and the canary.
+        expected_counts = {"": (4, 5), SHARED: (1, 2)}
         for who in ("anonymous", "member"):
             if who == "member":
                 self.client.force_login(self.member)
-            expected = {"parents": 1 if who == "anonymous" else 2}
-            with self.subTest("listing page facets", who=who):
-                results = self.client.get("/resources/").context["results"]
-                counts = {(f.name, v.value): v.count for f in results.facets for v in f.values}
-                self.assertEqual(counts.get(("audience", "parents")), expected["parents"])
-                self.assertEqual(("topic", self.secret_term.slug) in counts, who == "member")
-                self.assertEqual(results.count, 2 if who == "anonymous" else 3)
-            with self.subTest("API facets", who=who):
-                response = self.client.get("/api/v1/resources")
-                self.assertEqual(response.status_code, 200)
-                data = json.loads(response.content)
-                audience = {v["value"]: v["count"] for v in data["facets"]["audience"]}
-                topics = {v["value"] for v in data["facets"]["topic"]}
-                self.assertEqual(audience.get("parents"), expected["parents"])
-                self.assertEqual(self.secret_term.slug in topics, who == "member")
-                self.assertEqual(data["count"], 2 if who == "anonymous" else 3)
+            mine = 0 if who == "anonymous" else 1
+            for q, counts in expected_counts.items():
+                params = {"q": q} if q else {}
+                with self.subTest("listing page facets", who=who, q=q):
+                    results = self.client.get("/resources/", params).context["results"]
+                    found = {(f.name, v.value): v.count for f in results.facets for v in f.values}
+                    self.assertEqual(found.get(("audience", "parents")), 1 + mine)
+                    self.assertEqual(found.get(("year", "2017")), 1 + mine)
+                    self.assertEqual(("topic", self.secret_term.slug) in found, bool(mine))
+                    self.assertEqual(results.count, counts[mine])
+                with self.subTest("API facets", who=who, q=q):
+                    response = self.client.get("/api/v1/resources", params)
+                    self.assertEqual(response.status_code, 200)
+                    data = json.loads(response.content)
+                    audience = {v["value"]: v["count"] for v in data["facets"]["audience"]}
+                    years = {v["value"]: v["count"] for v in data["facets"]["year"]}
+                    topics = {v["value"] for v in data["facets"]["topic"]}
+                    self.assertEqual(audience.get("parents"), 1 + mine)
+                    self.assertEqual(years.get("2017"), 1 + mine)
+                    self.assertEqual(self.secret_term.slug in topics, bool(mine))
+                    self.assertEqual(data["count"], counts[mine])
+
+    def test_it_is_never_suggested_to_anonymous_readers(self):
+        """The misspellings find nothing, so "did you mean" runs; it may
+        offer the canary's words to a member only."""
+        for misspelt, word in ((WORD_MISSPELT, WORD), (PDF_MISSPELT, PDF_WORD)):
+            for who in ("anonymous", "member"):
+                if who == "member":
+                    self.client.force_login(self.member)
+                else:
+                    self.client.logout()
+                expected = word.casefold() if who == "member" else ""
+                with self.subTest("listing page", q=misspelt, who=who):
+                    results = self.client.get("/resources/", {"q": misspelt}).context["results"]
+                    self.assertEqual(results.count, 0)
+                    self.assertEqual(results.suggestion.casefold(), expected)
+                with self.subTest("API", q=misspelt, who=who):
+                    data = self.client.get("/api/v1/resources", {"q": misspelt}).json()
+                    self.assertEqual(data["count"], 0)
+                    self.assertEqual((data["suggestion"] or "").casefold(), expected)
 
     def test_the_model_helpers_pages_use_hide_it(self):
         self.assertNotIn(self.canary, self.public.related(None))

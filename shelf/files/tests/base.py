@@ -16,8 +16,9 @@ def make_resource(slug: str, **fields) -> Resource:
     return Resource.objects.create(key=f"test:{slug}", slug=slug, title=slug.title(), **fields)
 
 
-class FilesTestCase(BaseTestCase):
-    """Stored files go to a fresh directory per test class."""
+class TemporaryFileStorage:
+    """A mixin for test cases: stored files go to a fresh directory per
+    test class, removed afterwards."""
 
     @classmethod
     def setUpClass(cls):
@@ -39,6 +40,10 @@ class FilesTestCase(BaseTestCase):
         super().tearDownClass()
         cls._storage.disable()
         shutil.rmtree(cls._media, ignore_errors=True)
+
+
+class FilesTestCase(TemporaryFileStorage, BaseTestCase):
+    """An editor and a published guide to attach files to."""
 
     @classmethod
     def setUpTestData(cls):

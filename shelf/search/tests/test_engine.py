@@ -122,6 +122,14 @@ class StayingCurrentTestCase(BaseTestCase):
         self.item.delete()
         self.assertEqual(search("recruitment").count, 0)
 
+    def test_it_lists_an_item_saved_again_once(self):
+        search("recruitment")
+        for summary in ("Checks before hiring staff.", "Checks before hiring volunteers."):
+            self.item.summary = summary
+            self.item.save()
+            results = search("recruitment")
+            self.assertEqual([r.pk for r in results.resources], [self.item.pk])
+
     def test_it_hides_an_item_made_members_only(self):
         search("recruitment")
         self.item.visibility = "members"
