@@ -21,12 +21,12 @@ def absolute(path: str) -> str:
 def resource_summary(resource: Resource) -> dict:
     terms: dict[str, list[dict]] = {name: [] for name in VOCABULARY_NAMES}
     for term in resource.terms.all():
-        terms[term.vocabulary].append({"slug": term.slug, "label": term.label})
+        terms[term.vocabulary].append({"slug": term.slug, "label": term.display_label})
     return {
         "slug": resource.slug,
         "title": resource.title,
         "summary": resource.summary,
-        "publishers": [t.label for t in resource.publishers],
+        "publishers": [t.display_label for t in resource.publishers],
         "date": resource.date_display() or None,
         "language": resource.language,
         "url": absolute(resource.get_absolute_url()),

@@ -272,11 +272,11 @@ def facet_list(query: Query, counts: dict[str, dict[str, int]], terms) -> list[F
             values.sort(key=lambda v: v.value, reverse=True)
         else:
             values = [
-                FacetValue(slug, terms[(facet.name, slug)].label, n, slug in chosen)
+                FacetValue(slug, terms[(facet.name, slug)].display_label, n, slug in chosen)
                 for slug, n in found.items()
             ]
             values += [
-                FacetValue(s, terms[(facet.name, s)].label, 0, True)
+                FacetValue(s, terms[(facet.name, s)].display_label, 0, True)
                 for s in chosen
                 if s not in found
             ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -45,6 +46,12 @@ class Term(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("front:resources") + f"?{self.vocabulary}={self.slug}"
+
+    @property
+    def display_label(self) -> str:
+        """The label in the language being served (set per request by
+        LocaleMiddleware from the reader's choice or browser)."""
+        return self.label_for(get_language())
 
     def label_for(self, language: str | None) -> str:
         """The label in ``language`` ("fr", "zh-Hans", ...), falling back to

@@ -98,9 +98,11 @@ def rows(results: Results, path: str) -> list[Row]:
     out = []
     for resource in results.resources:
         grouped = resource.terms_by_vocabulary()
-        publishers = [Link(t.label, term_href(path, t)) for t in grouped.get("publisher", [])]
+        publishers = [
+            Link(t.display_label, term_href(path, t)) for t in grouped.get("publisher", [])
+        ]
         tags = [
-            Link(t.label, term_href(path, t))
+            Link(t.display_label, term_href(path, t))
             for name, terms in grouped.items()
             if name != "publisher"
             for t in terms

@@ -28,11 +28,17 @@ class Doc:
     term_ids: list[int]
 
 
-def term_table() -> dict[int, tuple[str, str, list[str]]]:
-    return {
-        t.id: (t.vocabulary, t.label, list(t.aliases or []))
-        for t in Term.objects.only("id", "vocabulary", "label", "aliases")
-    }
+def other_names(term: Term) -> list[str]:
+    """A term's aliases and translated labels. Both are searchable and find
+    each other, so a French reader's "enseignants" finds what is filed under
+    Teachers."""
+    return list(dict.fromkeys([*(term.aliases or []), *filter(None, (term.labels or {}).values())]))
+
+
+def term_table(terms=None) -> dict[int, tuple[str, str, list[str]]]:
+    if terms is None:
+        terms = Term.objects.only("id", "vocabulary", "label", "aliases", "labels")
+    return {t.id: (t.vocabulary, t.label, other_names(t)) for t in terms}
 
 
 def _file_text(lo: int, hi: int | None, ids: list[int] | None) -> dict[int, str]:

@@ -152,11 +152,9 @@ class Engine:
 
         self.terms = {(t.vocabulary, t.slug): t for t in Term.objects.all()}
         self.terms_by_id = {t.id: t for t in self.terms.values()}
-        self.term_table = {
-            t.id: (t.vocabulary, t.label, list(t.aliases or [])) for t in self.terms.values()
-        }
+        self.term_table = documents.term_table(self.terms.values())
         groups = [s.phrases() for s in Synonym.objects.all()]
-        groups += [[t.label, *t.aliases] for t in self.terms.values() if t.aliases]
+        groups += [[label, *names] for _v, label, names in self.term_table.values() if names]
         self.synonyms = synonym_map(groups)
 
     def _tantivy_applied(self) -> int:
