@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from shelf.catalogue.models import VOCABULARIES, Resource, Term
 
@@ -262,6 +262,7 @@ def attach_terms(resources: list[Resource], engine) -> None:
 
 
 def facet_list(query: Query, counts: dict[str, dict[str, int]], terms) -> list[Facet]:
+    language = get_language()
     facets = []
     for facet in FACETS:
         chosen = query.selected.get(facet.name, [])
@@ -272,11 +273,11 @@ def facet_list(query: Query, counts: dict[str, dict[str, int]], terms) -> list[F
             values.sort(key=lambda v: v.value, reverse=True)
         else:
             values = [
-                FacetValue(slug, terms[(facet.name, slug)].display_label, n, slug in chosen)
+                FacetValue(slug, terms[(facet.name, slug)].label_for(language), n, slug in chosen)
                 for slug, n in found.items()
             ]
             values += [
-                FacetValue(s, terms[(facet.name, s)].display_label, 0, True)
+                FacetValue(s, terms[(facet.name, s)].label_for(language), 0, True)
                 for s in chosen
                 if s not in found
             ]

@@ -56,7 +56,7 @@ class Term(models.Model):
     def label_for(self, language: str | None) -> str:
         """The label in ``language`` ("fr", "zh-Hans", ...), falling back to
         its base language ("zh"), then to the untranslated label."""
-        if not language:
+        if not language or not self.labels:
             return self.label
         wanted = language.lower()
         labels = {lang.lower(): label for lang, label in self.labels.items() if label}
