@@ -16,24 +16,13 @@ from django.utils.text import slugify
 from shelf.catalogue.models import VOCABULARY_NAMES, Resource, Status, Term, Visibility
 from shelf.catalogue.taxonomy import fold
 from shelf.curation import audit
-from shelf.ingest.records import IngestError, Record, TermRef, combine
+from shelf.ingest.records import FIELDS, IngestError, Record, TermRef, combine
 from shelf.ingest.signals import bulk_imported
 from shelf.lib import languages
 
 BATCH = 500
-SCALAR_FIELDS = (
-    "title",
-    "summary",
-    "body",
-    "date",
-    "date_precision",
-    "language",
-    "source_url",
-    "status",
-    "visibility",
-    "last_reviewed",
-    "review_by",
-)
+# The plain columns a record sets; slug and the links are handled apart.
+SCALAR_FIELDS = tuple(f for f in FIELDS if f not in ("slug", "terms", "translations", "supersedes"))
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
