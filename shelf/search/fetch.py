@@ -30,6 +30,10 @@ class _Shape:
 
 
 _shapes: dict[tuple, _Shape] = {}
+# What a results page and the API's list show: fewer columns to read and
+# convert than the whole row (the body, read only as an excerpt, and the
+# columns stored after it are the costly ones).
+PAGE_FIELDS = ("slug", "title", "summary", "date", "date_precision", "language", "visibility")
 
 
 def _shape(user, count: int, body_chars: int, alias: str) -> _Shape:
@@ -39,7 +43,7 @@ def _shape(user, count: int, body_chars: int, alias: str) -> _Shape:
     if shape is not None:
         return shape
     sentinels = [-(i + 1) for i in range(count)]
-    qs = Resource.objects.using(alias).visible_to(user).defer("body").filter(pk__in=sentinels)
+    qs = Resource.objects.using(alias).visible_to(user).only(*PAGE_FIELDS).filter(pk__in=sentinels)
     qs = qs.order_by()
     if body_chars:
         qs = qs.annotate(body_start=Substr("body", 1, body_chars))
