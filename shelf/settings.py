@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "shelf.curation",
     "shelf.search",
+    "shelf.i18n",
 ]
 
 MIDDLEWARE = [
