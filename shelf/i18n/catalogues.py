@@ -108,6 +108,7 @@ def _messages(path: Path):
 def extract_template(root: Path = PACKAGE_DIR) -> Catalog:
     """Every marked string in Shelf's Python files and templates."""
     template = Catalog(project="Shelf", fuzzy=False)
+    singular, plural = {}, {}
     for path in source_files(root):
         location = path.relative_to(ROOT_DIR).as_posix()
         for lineno, message, comments, context in _messages(path):
@@ -115,6 +116,9 @@ def extract_template(root: Path = PACKAGE_DIR) -> Catalog:
                 continue
             if isinstance(message, tuple):
                 message = tuple(m or "" for m in message)
+                plural.setdefault((message[0], context), f"{location}:{lineno}")
+            else:
+                singular.setdefault((message, context), f"{location}:{lineno}")
             template.add(
                 message,
                 None,
@@ -122,6 +126,12 @@ def extract_template(root: Path = PACKAGE_DIR) -> Catalog:
                 auto_comments=comments,
                 context=context,
             )
+    # gettext keeps one entry per id: a string marked both with and without
+    # a plural is only found by ngettext, so gettext() returns it in English.
+    template.clashes = sorted(
+        f"{key[0]!r} is marked without a plural at {singular[key]} and with one at {plural[key]}"
+        for key in singular.keys() & plural.keys()
+    )
     return template
 
 
@@ -261,7 +271,7 @@ def check(template: Catalog | None = None, languages: list[str] | None = None) -
     or number of plural forms, bad placeholders, a stale .mo."""
     template = template or extract_template()
     wanted = {(m.id if isinstance(m.id, str) else m.id[0], m.context): m for m in template if m.id}
-    problems = []
+    problems = [Problem("source", clash) for clash in getattr(template, "clashes", [])]
     for locale in languages or locales():
         if not po_path(locale).exists():
             problems.append(Problem(locale, f"no catalogue at {po_path(locale)}"))
