@@ -20,6 +20,8 @@ class TermSpec:
     slug: str
     label: str
     aliases: tuple[str, ...] = field(default=())
+    # {language code: label} for the interface languages.
+    labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 def fold(text: str) -> str:
@@ -34,6 +36,11 @@ class Taxonomy:
         for spec in specs:
             for name in (spec.label, *spec.aliases):
                 self._by_tag.setdefault(fold(name), spec)
+        # Then the translated labels, so a French listing's "Enseignants"
+        # files under Teachers; a label or alias elsewhere still wins.
+        for spec in specs:
+            for name in spec.labels.values():
+                self._by_tag.setdefault(fold(name), spec)
 
     @classmethod
     def load(cls, path: Path = TAXONOMY_FILE) -> Taxonomy:
@@ -44,7 +51,13 @@ class Taxonomy:
                 raise ValueError(f"{path}: unknown vocabulary {vocabulary!r}")
             for slug, spec in terms.items():
                 specs.append(
-                    TermSpec(vocabulary, slug, spec["label"], tuple(spec.get("aliases", ())))
+                    TermSpec(
+                        vocabulary,
+                        slug,
+                        spec["label"],
+                        tuple(spec.get("aliases", ())),
+                        dict(spec.get("labels", {})),
+                    )
                 )
         return cls(specs)
 
@@ -62,8 +75,9 @@ class Taxonomy:
 
 @transaction.atomic
 def sync_terms(taxonomy: Taxonomy | None = None) -> int:
-    """Create the taxonomy's missing terms and add its aliases to existing
-    ones. Labels and aliases that curators edited in the database win."""
+    """Create the taxonomy's missing terms and add its aliases and missing
+    translated labels to existing ones. Labels and aliases that curators
+    edited in the database win."""
     taxonomy = taxonomy or Taxonomy.load()
     existing = {(t.vocabulary, t.slug): t for t in Term.objects.all()}
     changed = 0
@@ -75,12 +89,15 @@ def sync_terms(taxonomy: Taxonomy | None = None) -> int:
                 slug=spec.slug,
                 label=spec.label,
                 aliases=list(spec.aliases),
+                labels=dict(spec.labels),
             )
             changed += 1
             continue
         aliases = list(dict.fromkeys([*term.aliases, *spec.aliases]))
-        if aliases != term.aliases:
-            term.aliases = aliases
-            term.save(update_fields=["aliases"])
+        kept = {code: label for code, label in (term.labels or {}).items() if label}
+        labels = {**spec.labels, **kept}
+        if aliases != term.aliases or labels != (term.labels or {}):
+            term.aliases, term.labels = aliases, labels
+            term.save(update_fields=["aliases", "labels"])
             changed += 1
     return changed

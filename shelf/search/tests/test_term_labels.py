@@ -36,3 +36,32 @@ class TranslatedTermLabelTestCase(BaseTestCase):
         self.assertContains(r, "Enseignants")
         r = self.client.get(f"/resources/{self.item.slug}/", HTTP_ACCEPT_LANGUAGE="es")
         self.assertContains(r, "Docentes")
+
+
+class BundledTermLabelTestCase(BaseTestCase):
+    """The labels shipped in taxonomy.toml reach facets, chips, detail
+    pages, the API and search."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from shelf.catalogue.models import Term
+
+        cls.teachers = Term.objects.get(vocabulary="audience", slug="teachers")
+        cls.item = resource("Classroom boundaries", terms=[cls.teachers])
+
+    def test_facets_chips_and_detail_pages_show_them(self):
+        r = self.client.get("/resources/?audience=teachers", HTTP_ACCEPT_LANGUAGE="ar")
+        self.assertContains(r, "المعلمون", count=3)  # facet, chip, result's tag
+        r = self.client.get(f"/resources/{self.item.slug}/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+        self.assertContains(r, "教师")
+
+    def test_the_api_labels_them_in_the_readers_language(self):
+        r = self.client.get("/api/v1/resources", HTTP_ACCEPT_LANGUAGE="es")
+        labels = [t["label"] for t in r.json()["results"][0]["terms"]["audience"]]
+        self.assertEqual(labels, ["Docentes"])
+
+    def test_search_finds_them_in_every_language(self):
+        for word in ["enseignants", "docentes", "المعلمون", "教师"]:
+            with self.subTest(word=word):
+                self.assertEqual([r.pk for r in search(word).resources], [self.item.pk])
