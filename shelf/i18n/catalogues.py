@@ -110,7 +110,7 @@ def extract_template(root: Path = PACKAGE_DIR) -> Catalog:
     template = Catalog(project="Shelf", fuzzy=False)
     singular, plural = {}, {}
     for path in source_files(root):
-        location = path.relative_to(ROOT_DIR).as_posix()
+        location = path.relative_to(root.parent).as_posix()
         for lineno, message, comments, context in _messages(path):
             if not message or (isinstance(message, tuple) and not message[0]):
                 continue
