@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run serve test lint format install clean
+.PHONY: run serve test lint format install clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 run: install
+	$(SHELF) messages --compile
 	$(SHELF) migrate --noinput
 	$(SHELF) loadsample
 	$(SHELF) collectstatic --noinput --verbosity 0
@@ -42,6 +43,12 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Extract the marked strings into shelf/locale/*/django.po, merge, compile the
+# .mo files, and list what still needs translating (pure Python: no gettext).
+messages: install
+	$(SHELF) messages --export $(or $(TODO),var/translations-todo.json)
+	-$(SHELF) messages --check
 
 clean:
 	rm -rf $(VENV) static

@@ -34,3 +34,14 @@ def _is_django_db_test(request) -> bool:
     from django.test import TransactionTestCase
 
     return request.instance is not None and isinstance(request.instance, TransactionTestCase)
+
+
+@pytest.fixture(autouse=True)
+def _source_language():
+    """Each test starts in English: LocaleMiddleware leaves the language of
+    a test's last request active in the thread, which would carry over."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -22,8 +22,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from shelf.catalogue.models import VOCABULARIES, Resource, Status, Term
@@ -426,11 +427,16 @@ class TermAdminForm(forms.ModelForm):
         return term
 
 
+def _label_field_label(language) -> str:
+    return gettext("Label (%(language)s)") % {"language": language}
+
+
 declare_fields(
     TermAdminForm,
     {
+        # Lazy: the form is built once, at import, in no reader's language.
         f"label_{code}": forms.CharField(
-            label=_("Label (%(language)s)") % {"language": name}, required=False, max_length=200
+            label=lazy(_label_field_label, str)(name), required=False, max_length=200
         )
         for code, name in settings.LANGUAGES
     },

@@ -77,7 +77,7 @@ _format.short_description = _("format")
 
 def _status(obj):
     if obj.status == FileStatus.FAILED:
-        return format_html("{}: {}", obj.get_status_display(), obj.error)
+        return format_html("{}: {}", obj.get_status_display(), obj.error_display)
     return obj.get_status_display()
 
 

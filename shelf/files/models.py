@@ -127,6 +127,13 @@ class ResourceFile(models.Model):
         return name
 
     @property
+    def error_display(self) -> str:
+        """Why reading failed, in the reader's language (stored in English)."""
+        from shelf.files import reasons
+
+        return reasons.translate(self.error)
+
+    @property
     def format_label(self) -> str:
         return str(FORMAT_LABELS.get(self.content_type, self.content_type))
 

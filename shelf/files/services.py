@@ -186,7 +186,7 @@ def inspect(path: Path, filename: str) -> filetypes.Inspection:
     try:
         return filetypes.inspect(path, filename)
     except filetypes.FileProblem as problem:
-        message = MESSAGES.get(problem.code, problem.message)
+        message = MESSAGES.get(problem.code) or _(problem.message)
         raise ValidationError(message, code=problem.code, params=problem.params) from problem
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from shelf.files.models import FilePage, FileStatus, ResourceFile
@@ -41,7 +42,9 @@ def read_file(file_id: int) -> str:
         return mark_failed(item, str(problem))
     except Exception:
         logger.exception("extraction of file %s failed", item.pk)
-        return mark_failed(item, "The file could not be read because of an unexpected error.")
+        return mark_failed(
+            item, gettext_noop("The file could not be read because of an unexpected error.")
+        )
     return FileStatus.READY
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from defusedxml import DefusedXmlException, ElementTree
 
 from shelf.lib import filetypes
-from shelf.lib.filetypes import DOCX, JPEG, PDF, PNG, PPTX, FileProblem
+from shelf.lib.filetypes import DOCX, JPEG, PDF, PNG, PPTX, FileProblem, gettext_noop
 
 THUMBNAIL_SIZE = (200, 280)
 MAX_PAGES = 10_000
@@ -55,7 +55,9 @@ def extract(source, content_type: str) -> Extracted:
     readers = {PDF: _pdf, DOCX: _docx, PPTX: _pptx, PNG: _image, JPEG: _image}
     if content_type not in readers:
         raise FileProblem(
-            "unsupported", "Shelf cannot read files of type %(type)s.", type=content_type
+            "unsupported",
+            gettext_noop("Shelf cannot read files of type %(type)s."),
+            type=content_type,
         )
     if isinstance(source, bytes):
         source = io.BytesIO(source)
@@ -83,19 +85,21 @@ def _pdf(source) -> Extracted:
     except pdfium.PdfiumError as e:
         if getattr(e, "err_code", None) in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY):
             raise _encrypted() from e
-        raise FileProblem("broken", "This PDF is damaged or incomplete and cannot be read.") from e
+        raise FileProblem(
+            "broken", gettext_noop("This PDF is damaged or incomplete and cannot be read.")
+        ) from e
     try:
         if raw.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
             raise _encrypted()
         if raw.FPDFDoc_GetJavaScriptActionCount(pdf.raw) > 0:
-            raise FileProblem("active_content", "This PDF contains JavaScript.")
+            raise FileProblem("active_content", gettext_noop("This PDF contains JavaScript."))
         count = len(pdf)
         if count == 0:
-            raise FileProblem("broken", "This PDF has no pages.")
+            raise FileProblem("broken", gettext_noop("This PDF has no pages."))
         if count > MAX_PAGES:
             raise FileProblem(
                 "too_many_pages",
-                "This PDF has %(count)s pages; at most %(limit)s are read.",
+                gettext_noop("This PDF has %(count)s pages; at most %(limit)s are read."),
                 count=count,
                 limit=MAX_PAGES,
             )
@@ -133,8 +137,10 @@ def _pdf_thumbnail(page) -> bytes:
 def _encrypted() -> FileProblem:
     return FileProblem(
         "encrypted",
-        "This PDF is password protected or encrypted, so its text cannot be read or checked. "
-        "Remove the protection and upload it again.",
+        gettext_noop(
+            "This PDF is password protected or encrypted, so its text cannot be read or checked. "
+            "Remove the protection and upload it again."
+        ),
     )
 
 
@@ -145,7 +151,9 @@ def _open_zip(source) -> zipfile.ZipFile:
     try:
         z = zipfile.ZipFile(source)
     except zipfile.BadZipFile as e:
-        raise FileProblem("broken", "This file looks like a ZIP archive but is damaged.") from e
+        raise FileProblem(
+            "broken", gettext_noop("This file looks like a ZIP archive but is damaged.")
+        ) from e
     filetypes.check_zip_limits(z)
     return z
 
@@ -155,13 +163,18 @@ def _xml(z: zipfile.ZipFile, name: str):
     try:
         return ElementTree.fromstring(filetypes.read_member(z, name))
     except KeyError as e:
-        raise FileProblem("broken", "This document is missing a part (%(part)s).", part=name) from e
+        raise FileProblem(
+            "broken", gettext_noop("This document is missing a part (%(part)s)."), part=name
+        ) from e
     except DefusedXmlException as e:
         raise FileProblem(
-            "active_content", "This document contains XML entities, which Shelf does not accept."
+            "active_content",
+            gettext_noop("This document contains XML entities, which Shelf does not accept."),
         ) from e
     except (ElementTree.ParseError, ValueError, zipfile.BadZipFile, EOFError) as e:
-        raise FileProblem("broken", "This document is damaged and cannot be read.") from e
+        raise FileProblem(
+            "broken", gettext_noop("This document is damaged and cannot be read.")
+        ) from e
 
 
 def _docx(source) -> Extracted:
@@ -169,7 +182,7 @@ def _docx(source) -> Extracted:
         try:
             document = filetypes.read_member(z, "word/document.xml")
         except KeyError as e:
-            raise FileProblem("broken", "This document is missing its text.") from e
+            raise FileProblem("broken", gettext_noop("This document is missing its text.")) from e
         thumbnail = _package_thumbnail(z)
     pages: list[list[str]] = [[]]
     # One pass in document order: text boxes nest paragraphs inside
@@ -203,10 +216,13 @@ def _iterparse(data: bytes):
         yield from ElementTree.iterparse(io.BytesIO(data), events=("start", "end"))
     except DefusedXmlException as e:
         raise FileProblem(
-            "active_content", "This document contains XML entities, which Shelf does not accept."
+            "active_content",
+            gettext_noop("This document contains XML entities, which Shelf does not accept."),
         ) from e
     except (ElementTree.ParseError, ValueError) as e:
-        raise FileProblem("broken", "This document is damaged and cannot be read.") from e
+        raise FileProblem(
+            "broken", gettext_noop("This document is damaged and cannot be read.")
+        ) from e
 
 
 def _pptx(source) -> Extracted:
@@ -226,10 +242,12 @@ def _pptx(source) -> Extracted:
             ]
             pages.append(clean("\n".join(p for p in paragraphs if p)))
             if len(pages) > MAX_PAGES:
-                raise FileProblem("too_many_pages", "This presentation has too many slides.")
+                raise FileProblem(
+                    "too_many_pages", gettext_noop("This presentation has too many slides.")
+                )
         thumbnail = _package_thumbnail(z)
     if not pages:
-        raise FileProblem("broken", "This presentation has no slides.")
+        raise FileProblem("broken", gettext_noop("This presentation has no slides."))
     return Extracted(pages=pages, page_count=len(pages), thumbnail=thumbnail)
 
 
@@ -267,7 +285,9 @@ def _image(source) -> Extracted:
     except (FileProblem, MemoryError):
         raise
     except Exception as e:
-        raise FileProblem("broken", "This image is damaged and cannot be read.") from e
+        raise FileProblem(
+            "broken", gettext_noop("This image is damaged and cannot be read.")
+        ) from e
     return Extracted(pages=[], page_count=1, thumbnail=thumbnail)
 
 
@@ -300,13 +320,15 @@ def extract_isolated(
     except subprocess.TimeoutExpired as e:
         raise FileProblem(
             "timeout",
-            "Reading this file took longer than %(seconds)s seconds.",
+            gettext_noop("Reading this file took longer than %(seconds)s seconds."),
             seconds=int(timeout),
         ) from e
     if done.returncode != 0:
         raise FileProblem(
             "crashed",
-            "The reader stopped on this file (exit status %(status)s); it is probably damaged.",
+            gettext_noop(
+                "The reader stopped on this file (exit status %(status)s); it is probably damaged."
+            ),
             status=done.returncode,
         )
     answer = json.loads(done.stdout)
@@ -338,7 +360,7 @@ def _main(path: str, content_type: str, memory_mb: int) -> None:
         result = {
             "problem": {
                 "code": "too_big",
-                "message": "Reading this file needed more memory than allowed.",
+                "message": gettext_noop("Reading this file needed more memory than allowed."),
                 "params": {},
             }
         }
@@ -346,7 +368,7 @@ def _main(path: str, content_type: str, memory_mb: int) -> None:
         result = {
             "problem": {
                 "code": "broken",
-                "message": "This file is damaged and cannot be read (%(error)s).",
+                "message": gettext_noop("This file is damaged and cannot be read (%(error)s)."),
                 "params": {"error": type(e).__name__},
             }
         }

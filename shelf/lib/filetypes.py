@@ -77,6 +77,13 @@ ACTIVE_PDF_NAMES = {
 }
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the interface catalogues without importing
+    Django: the English text is stored, and translated where it is shown
+    (``shelf.files.reasons``)."""
+    return message
+
+
 class FileProblem(Exception):
     """A file Shelf will not keep or could not read, with a message for people."""
 
@@ -104,8 +111,10 @@ def inspect(path: str | Path, filename: str = "") -> Inspection:
     if content_type is None:
         raise FileProblem(
             "unsupported",
-            "This file is %(what)s. Shelf accepts PDF, Word (DOCX), PowerPoint (PPTX), "
-            "PNG and JPEG files.",
+            gettext_noop(
+                "This file is %(what)s. Shelf accepts PDF, Word (DOCX), PowerPoint (PPTX), "
+                "PNG and JPEG files."
+            ),
             what=describe_unsupported(head),
         )
     if content_type == "zip":
@@ -154,8 +163,10 @@ def check_name(filename: str, content_type: str) -> None:
     if claimed is not None and claimed != content_type:
         raise FileProblem(
             "mismatch",
-            "The file is named “%(name)s” but its content is %(actual)s. "
-            "Rename it to %(extension)s and upload it again.",
+            gettext_noop(
+                "The file is named “%(name)s” but its content is %(actual)s. "
+                "Rename it to %(extension)s and upload it again."
+            ),
             name=filename,
             actual=DESCRIPTION[content_type],
             extension=EXTENSION[content_type],
@@ -176,10 +187,13 @@ def check_office_zip(source) -> str:
             check_zip_limits(z)
             names = set(z.namelist())
     except zipfile.BadZipFile as e:
-        raise FileProblem("broken", "This file looks like a ZIP archive but is damaged.") from e
+        raise FileProblem(
+            "broken", gettext_noop("This file looks like a ZIP archive but is damaged.")
+        ) from e
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise FileProblem(
-            "macros", "This Office file contains macros. Save it without macros and try again."
+            "macros",
+            gettext_noop("This Office file contains macros. Save it without macros and try again."),
         )
     if "[Content_Types].xml" in names and "word/document.xml" in names:
         return DOCX
@@ -187,8 +201,10 @@ def check_office_zip(source) -> str:
         return PPTX
     raise FileProblem(
         "unsupported",
-        "This file is %(what)s. Shelf accepts PDF, Word (DOCX), PowerPoint (PPTX), "
-        "PNG and JPEG files.",
+        gettext_noop(
+            "This file is %(what)s. Shelf accepts PDF, Word (DOCX), PowerPoint (PPTX), "
+            "PNG and JPEG files."
+        ),
         what="a ZIP archive but not a Word or PowerPoint document",
     )
 
@@ -212,7 +228,8 @@ def check_zip_limits(z: zipfile.ZipFile) -> None:
     for info in infos:
         if info.flag_bits & 0x1:
             raise FileProblem(
-                "encrypted", "This file is password protected. Remove the password and try again."
+                "encrypted",
+                gettext_noop("This file is password protected. Remove the password and try again."),
             )
         total += info.file_size
         too_big = info.file_size > MAX_ZIP_MEMBER or total > MAX_ZIP_TOTAL
@@ -234,8 +251,10 @@ def read_member(z: zipfile.ZipFile, name: str, limit: int = MAX_ZIP_MEMBER) -> b
 def _zip_bomb() -> FileProblem:
     return FileProblem(
         "zip_bomb",
-        "This file unpacks to far more data than a document holds (a “zip bomb”). "
-        "It was not accepted.",
+        gettext_noop(
+            "This file unpacks to far more data than a document holds (a “zip bomb”). "
+            "It was not accepted."
+        ),
     )
 
 
@@ -287,8 +306,10 @@ def _refuse_active(names: set[bytes]) -> None:
     for name in sorted(names & ACTIVE_PDF_NAMES.keys()):
         raise FileProblem(
             "active_content",
-            "This PDF contains %(what)s, which Shelf does not accept. Save it without "
-            "scripts and actions (for example by printing it to PDF) and try again.",
+            gettext_noop(
+                "This PDF contains %(what)s, which Shelf does not accept. Save it without "
+                "scripts and actions (for example by printing it to PDF) and try again."
+            ),
             what=ACTIVE_PDF_NAMES[name],
         )
 
@@ -307,8 +328,10 @@ def _object_stream(dictionary: bytes, body: bytes) -> bytes:
     if filters - {b"FlateDecode", b"Fl"} or b"DecodeParms" in dictionary:
         raise FileProblem(
             "unchecked",
-            "This PDF packs its objects in an unusual way that Shelf cannot check for scripts. "
-            "Save it again (for example by printing it to PDF) and try again.",
+            gettext_noop(
+                "This PDF packs its objects in an unusual way that Shelf cannot check for scripts. "
+                "Save it again (for example by printing it to PDF) and try again."
+            ),
         )
     decompressor = zlib.decompressobj()
     try:
@@ -342,14 +365,18 @@ def check_image(source, content_type: str):
     except FileProblem:
         raise
     except Exception as e:
-        raise FileProblem("broken", "This image is damaged and cannot be read.") from e
+        raise FileProblem(
+            "broken", gettext_noop("This image is damaged and cannot be read.")
+        ) from e
 
 
 def _pixel_bomb(width: int = 0, height: int = 0) -> FileProblem:
     return FileProblem(
         "pixel_bomb",
-        "This image is too large (%(pixels)s pixels; at most %(limit)s). "
-        "Scale it down and try again.",
+        gettext_noop(
+            "This image is too large (%(pixels)s pixels; at most %(limit)s). "
+            "Scale it down and try again."
+        ),
         pixels=f"{width}×{height}" if width else "too many",
         limit=f"{MAX_IMAGE_PIXELS // 1_000_000} million",
     )
