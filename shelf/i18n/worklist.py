@@ -80,6 +80,7 @@ def apply(data: dict, languages: list[str] | None = None) -> list[Path]:
             else:
                 message.string = value
             message.flags.discard("fuzzy")
+            message.previous_id = []  # the "#|" note on what changed: reviewed now
         path = catalogues.po_path(locale)
         if catalogues._write_if_changed(path, catalogues.render_po(catalog)):
             changed.append(path)

@@ -51,9 +51,10 @@ class BundledTermLabelTestCase(BaseTestCase):
         cls.item = resource("Classroom boundaries", terms=[cls.teachers])
 
     def test_facets_chips_and_detail_pages_show_them(self):
-        r = self.client.get("/resources/?audience=teachers", HTTP_ACCEPT_LANGUAGE="ar")
+        r = self.client.get("/resources/?audience=teachers", HTTP_ACCEPT_LANGUAGE="ar", follow=True)
         self.assertContains(r, "المعلمون", count=3)  # facet, chip, result's tag
-        r = self.client.get(f"/resources/{self.item.slug}/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+        url = f"/resources/{self.item.slug}/"
+        r = self.client.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hans", follow=True)
         self.assertContains(r, "教师")
 
     def test_the_api_labels_them_in_the_readers_language(self):
