@@ -43,7 +43,9 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = envbool("DEBUG", "False")
 SITE_ROOT = os.getenv("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
-SITE_NAME = os.getenv("SITE_NAME", "Shelf")
+# The site's name in page titles, the header and e-mails (never the host name).
+SHELF_SITE_NAME = os.getenv("SHELF_SITE_NAME") or os.getenv("SITE_NAME") or "Shelf"
+SITE_NAME = SHELF_SITE_NAME
 HTTPS = SITE_ROOT.startswith("https://")
 
 ALLOWED_HOSTS = [
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "shelf.api",
     "simple_history",
     "axes",
+    "shelf.accounts",
     "shelf.curation",
     "shelf.search",
 ]
@@ -216,7 +219,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
 # Successful sign-ins go to Shelf's own audit log, without an address.
 AXES_DISABLE_ACCESS_LOG = True
-AXES_LOCKOUT_TEMPLATE = "curation/locked.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 # Behind SIGNIN_PROXY_COUNT reverse proxies the address is read from
 # X-Forwarded-For, counting from the right (the entries our proxies added),
 # so a client cannot choose it by sending the header itself.
@@ -285,3 +288,14 @@ SEARCH_REFRESH_INTERVAL = float(os.getenv("SEARCH_REFRESH_INTERVAL", "0.25"))
 # Processes that analyse text during `shelf reindex` (default: cores, up to 4).
 if os.getenv("SEARCH_BUILD_WORKERS"):
     SEARCH_BUILD_WORKERS = envint("SEARCH_BUILD_WORKERS", "1")
+# E-mail: password resets and curators' notifications. The console backend
+# (the default) prints messages to the log; production sets EMAIL_HOST etc.
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "shelf@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_HOURS", "72") * 3600

@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from shelf.catalogue.models import VOCABULARIES, Resource, Status, Term
-from shelf.curation import workflow
+from shelf.curation import audit, workflow
 from shelf.files.admin import ResourceFileInline
 
 
@@ -72,6 +72,9 @@ class ResourceAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # What save_model will make it, so the add page says so.
+            self.instance.status = Status.DRAFT
         if self.revision_term_ids is not None:
             chosen = list(Term.objects.filter(pk__in=self.revision_term_ids))
         elif self.instance.pk:
@@ -229,6 +232,22 @@ class ResourceAdmin(SimpleHistoryAdmin):
             obj.status, obj.publish_at = current["status"], current["publish_at"]
             if current["status"] == Status.PUBLISHED and not self.has_publish_permission(request):
                 obj.visibility = current["visibility"]
+            restored = getattr(request, "_restoring_revision", None)
+            obj._change_reason = f"restored revision {restored}" if restored else "edited"
+            if obj.publish_at and form.has_changed():
+                # A reviewer approved the version they read; this one has
+                # not been read yet.
+                workflow.withdraw_approval(obj, request.user, changed=form.changed_data)
+                self.message_user(
+                    request,
+                    _(
+                        "The approval was withdrawn: the item changed after a reviewer "
+                        "approved it, so a reviewer must approve it again."
+                    ),
+                    messages.WARNING,
+                )
+            if restored:
+                audit.record(request.user, "restore revision", obj, revision=restored)
         else:
             obj.status = Status.DRAFT
             obj.publish_at = None
@@ -248,6 +267,7 @@ class ResourceAdmin(SimpleHistoryAdmin):
         record = Resource.history.filter(id=object_id, history_id=version_id).first()
         if record is not None:
             request._revision_term_ids = list(record.terms.values_list("term_id", flat=True))
+            request._restoring_revision = record.history_id
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     # The workflow, one item at a time: buttons on the change page.

@@ -12,7 +12,7 @@ inside the file, so the rows cover the file's download and thumbnail,
 search inside files and the snippets made from them, and "did you mean"
 suggestions drawn from either word. Two public editions link to it (it
 replaces one and is replaced by the other), one public item names it as a
-translation and shares its terms (related items).
+translation, another shares its terms (related items).
 
 Not a row: ``shelf export`` (the JSON export command) is an operator's tool
 run on the server, which exports everything, members-only items included;
@@ -147,8 +147,14 @@ SURFACES = [
         proof=("title", "file link", "file name"),
     ),
     Surface(
-        "detail page of a public item: related items and translations",
+        "detail page of a public item: translations",
         "/resources/{public}/",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface(
+        "detail page of a public item sharing its terms: related items",
+        "/resources/{checklist}/",
         HIDDEN,
         SHOWN,
     ),
@@ -219,8 +225,14 @@ SURFACES = [
     ),
     Surface("API detail", "/api/v1/resources/{canary}", NOT_FOUND, SHOWN),
     Surface(
-        "API detail of a linked public item: translations and related",
+        "API detail of a linked public item: translations",
         "/api/v1/resources/{public}",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface(
+        "API detail of a public item sharing its terms: related",
+        "/api/v1/resources/{checklist}",
         HIDDEN,
         SHOWN,
     ),
@@ -278,7 +290,7 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
             date=datetime.date(2017, 1, 1),
             date_precision="year",
         )
-        make_resource("Checklist for schools", terms=[cls.online], language="en")
+        cls.checklist = make_resource("Checklist for schools", terms=[cls.online], language="en")
         cls.older = make_resource("Online safety guide, 2015 edition", language="en")
         cls.canary = make_resource(
             f"{WORD} members briefing",
@@ -316,6 +328,7 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
         return surface.url.format(
             canary=self.canary.slug,
             public=self.public.slug,
+            checklist=self.checklist.slug,
             older=self.older.slug,
             newer=self.newer.slug,
             term=self.secret_term.slug,
@@ -466,7 +479,7 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
                     self.assertEqual((data["suggestion"] or "").casefold(), expected)
 
     def test_the_model_helpers_pages_use_hide_it(self):
-        self.assertNotIn(self.canary, self.public.related(None))
+        self.assertNotIn(self.canary, self.checklist.related(None))
         self.assertNotIn(self.canary, self.public.visible_translations(None))
-        self.assertIn(self.canary, self.public.related(self.member))
+        self.assertIn(self.canary, self.checklist.related(self.member))
         self.assertIn(self.canary, self.public.visible_translations(self.member))
