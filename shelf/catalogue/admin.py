@@ -122,14 +122,19 @@ class ReviewFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("overdue", _("Review overdue")),
+            ("superseded", _("Review overdue, superseded editions")),
             ("soon", _("Review due in 30 days")),
             ("none", _("No review date")),
         ]
 
     def queryset(self, request, queryset):
+        from shelf.curation import freshness
+
         today = timezone.localdate()
         if self.value() == "overdue":
-            return queryset.filter(review_by__lt=today)
+            return queryset.filter(review_by__lt=today).filter(~freshness.is_superseded())
+        if self.value() == "superseded":
+            return queryset.filter(review_by__lt=today).filter(freshness.is_superseded())
         if self.value() == "soon":
             return queryset.filter(review_by__gte=today, review_by__lte=today + timedelta(days=30))
         if self.value() == "none":
