@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.apps import apps
-from django.utils import timezone
-
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from shelf.catalogue.models import Resource, Status
 
