@@ -15,7 +15,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from shelf.catalogue.models import VOCABULARIES, Resource, Status, Term
-from shelf.curation import audit, workflow
+from shelf.catalogue.models import VOCABULARIES, Resource, Status, Term, Visibility
+from shelf.curation import audit, bulk, workflow
 from shelf.files.admin import ResourceFileInline
 
 
@@ -158,16 +158,25 @@ def term_filter(vocabulary: str, label) -> type[admin.SimpleListFilter]:
     return TermFilter
 
 
-class TermActionForm(ActionForm):
-    term = forms.ModelChoiceField(
-        queryset=Term.objects.all(), required=False, label=_("Term to add")
+class BulkActionForm(ActionForm):
+    """The bulk actions' one form: each action reads the field it needs."""
+
+    term = forms.ModelChoiceField(queryset=Term.objects.all(), required=False, label=_("Term"))
+    visibility = forms.ChoiceField(
+        choices=[("", "---------"), *Visibility.choices], required=False, label=_("Visibility")
+    )
+    review_by = forms.DateField(
+        required=False,
+        label=_("Review by"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty clears the date."),
     )
 
 
 @admin.register(Resource)
 class ResourceAdmin(SimpleHistoryAdmin):
     form = ResourceAdminForm
-    action_form = TermActionForm
+    action_form = BulkActionForm
     change_form_template = "admin/catalogue/resource/change_form.html"
     list_display = ["title", "status", "visibility", "language", "date", "review_by", "updated"]
     list_filter = [
@@ -184,7 +193,15 @@ class ResourceAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["translations", "supersedes"]
     readonly_fields = ["status", "publish_at", "key", "created", "updated"]
     history_list_display = ["status"]
-    actions = ["add_term", "send_to_review", "publish", "archive"]
+    actions = [
+        "add_term",
+        "remove_term",
+        "set_visibility",
+        "set_review_by",
+        "send_to_review",
+        "publish",
+        "archive",
+    ]
     inlines = [ResourceFileInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
@@ -327,58 +344,99 @@ class ResourceAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/catalogue/resource/workflow.html", context)
 
-    # The workflow, many items at a time: bulk actions. Each item still goes
-    # through workflow.apply, which checks the role again.
+    # Many items at a time: bulk actions, each with a confirmation page
+    # saying how many items change. shelf.curation.bulk plans and applies
+    # them; workflow changes still go item by item through workflow.apply.
 
-    def run_transition(self, request, queryset, action: str) -> None:
-        done, refused = 0, []
-        for resource in queryset:
-            try:
-                workflow.apply(resource, action, request.user)
-                done += 1
-            except (workflow.WorkflowError, PermissionDenied) as e:
-                refused.append(str(e))
-        if done:
-            self.message_user(
-                request,
-                ngettext("%(n)d resource: %(action)s.", "%(n)d resources: %(action)s.", done)
-                % {"n": done, "action": workflow.TRANSITIONS[action].label},
-                messages.SUCCESS,
-            )
-        for message in refused[:10]:
-            self.message_user(request, message, messages.WARNING)
-
-    @admin.action(description=_("Send selected to review"), permissions=["change"])
-    def send_to_review(self, request, queryset):
-        self.run_transition(request, queryset, "submit")
-
-    @admin.action(description=_("Publish selected"), permissions=["publish"])
-    def publish(self, request, queryset):
-        self.run_transition(request, queryset, "publish")
-
-    @admin.action(description=_("Archive selected"), permissions=["publish"])
-    def archive(self, request, queryset):
-        self.run_transition(request, queryset, "archive")
-
-    @admin.action(description=_("Add the chosen term to selected"), permissions=["change"])
-    def add_term(self, request, queryset):
-        term = Term.objects.filter(pk=request.POST.get("term") or None).first()
-        if term is None:
-            self.message_user(request, _("Choose a term to add."), messages.ERROR)
-            return
-        count = 0
-        for resource in queryset:
-            resource._history_user = request.user
-            resource.terms.add(term)
-            count += 1
+    def run_bulk(self, request, queryset, change: bulk.Change | None):
+        if change is None:
+            return None
+        try:
+            planned = bulk.plan(queryset, change, request.user)
+        except PermissionDenied as e:
+            self.message_user(request, str(e) or _("Your role may not do this."), messages.ERROR)
+            return None
+        if request.POST.get("confirm") != "yes":
+            return self.confirm_bulk(request, planned)
+        try:
+            done = bulk.apply(planned, request.user)
+        except (workflow.WorkflowError, PermissionDenied) as e:
+            self.message_user(request, str(e), messages.ERROR)
+            return None
         self.message_user(
             request,
             ngettext(
-                "Added “%(term)s” to %(n)d resource.", "Added “%(term)s” to %(n)d resources.", count
+                "%(n)d resource changed: %(change)s.", "%(n)d resources changed: %(change)s.", done
             )
-            % {"term": term, "n": count},
+            % {"n": done, "change": change.describe()},
             messages.SUCCESS,
         )
+        return None
+
+    def confirm_bulk(self, request, planned: bulk.Plan):
+        select_across = request.POST.get("select_across") == "1"
+        keep = [
+            (name, value)
+            for name in ("action", "term", "visibility", "review_by")
+            for value in request.POST.getlist(name)[:1]
+        ]
+        if not select_across:
+            keep += [(ACTION_CHECKBOX_NAME, v) for v in request.POST.getlist(ACTION_CHECKBOX_NAME)]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Confirm: %(change)s") % {"change": planned.change.describe()},
+            "plan": planned,
+            "select_across": select_across,
+            "keep": keep,
+            "sample": Resource.objects.filter(pk__in=planned.ids[:10]).order_by("title"),
+        }
+        return TemplateResponse(request, "admin/catalogue/resource/bulk_confirm.html", context)
+
+    def chosen_term(self, request) -> Term | None:
+        term = Term.objects.filter(pk=request.POST.get("term") or None).first()
+        if term is None:
+            self.message_user(request, _("Choose a term."), messages.ERROR)
+        return term
+
+    @admin.action(description=_("Add the chosen term to selected"), permissions=["change"])
+    def add_term(self, request, queryset):
+        term = self.chosen_term(request)
+        return self.run_bulk(request, queryset, term and bulk.Change(bulk.ADD_TERM, term=term))
+
+    @admin.action(description=_("Remove the chosen term from selected"), permissions=["change"])
+    def remove_term(self, request, queryset):
+        term = self.chosen_term(request)
+        return self.run_bulk(request, queryset, term and bulk.Change(bulk.REMOVE_TERM, term=term))
+
+    @admin.action(description=_("Set the chosen visibility on selected"), permissions=["change"])
+    def set_visibility(self, request, queryset):
+        value = request.POST.get("visibility", "")
+        if value not in Visibility.values:
+            self.message_user(request, _("Choose a visibility."), messages.ERROR)
+            return None
+        return self.run_bulk(request, queryset, bulk.Change(bulk.VISIBILITY, visibility=value))
+
+    @admin.action(description=_("Set the chosen review date on selected"), permissions=["change"])
+    def set_review_by(self, request, queryset):
+        try:
+            date = forms.DateField(required=False).clean(request.POST.get("review_by", ""))
+        except forms.ValidationError:
+            self.message_user(request, _("Give the review date as YYYY-MM-DD."), messages.ERROR)
+            return None
+        return self.run_bulk(request, queryset, bulk.Change(bulk.REVIEW_BY, review_by=date))
+
+    @admin.action(description=_("Send selected to review"), permissions=["change"])
+    def send_to_review(self, request, queryset):
+        return self.run_bulk(request, queryset, bulk.Change(bulk.TRANSITION, transition="submit"))
+
+    @admin.action(description=_("Publish selected"), permissions=["publish"])
+    def publish(self, request, queryset):
+        return self.run_bulk(request, queryset, bulk.Change(bulk.TRANSITION, transition="publish"))
+
+    @admin.action(description=_("Archive selected"), permissions=["publish"])
+    def archive(self, request, queryset):
+        return self.run_bulk(request, queryset, bulk.Change(bulk.TRANSITION, transition="archive"))
 
 
 def workflow_message(resource: Resource) -> str:
