@@ -221,9 +221,13 @@ class DatabaseAppendOnlyTestCase(CurationTestCase):
             "DELETE FROM curation_auditevent WHERE id = %s",
         ]
         for sql in statements:
-            with self.subTest(sql), self.assertRaises(DatabaseError) as caught:
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute(sql, [event.pk])
+            with (
+                self.subTest(sql),
+                self.assertRaises(DatabaseError) as caught,
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql, [event.pk])
             self.assertIn("append-only", str(caught.exception))
         self.assertEqual(AuditEvent.objects.get(pk=event.pk).action, audit.IMPORT)
         # Appending still works.
