@@ -6,6 +6,7 @@ from shelf.accounts import views
 # Names without a namespace, as Django's LOGIN_URL, admin and auth views
 # expect: {% url "login" %}, {% url "logout" %} (POST), {% url "password_reset" %}.
 urlpatterns = [
+    path("", views.account, name="account"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -7,9 +7,17 @@ from ``get_current_site``); Shelf's pages and e-mails name it by the
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from shelf.accounts.models import Profile
+from shelf.curation import roles, workflow
 
 
 def site_context() -> dict:
@@ -68,3 +76,36 @@ class PasswordResetConfirmView(SiteNameMixin, auth_views.PasswordResetConfirmVie
 
 class PasswordResetCompleteView(SiteNameMixin, auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+class NotificationsForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["notify_review", "notify_outcome", "weekly_digest"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the notifications the person's role can get.
+        if not user.has_perm(workflow.PUBLISH):
+            del self.fields["notify_review"]
+        if not user.has_perm(workflow.EDIT):
+            del self.fields["notify_outcome"]
+            del self.fields["weekly_digest"]
+
+
+@login_required
+def account(request):
+    """The signed-in person's page: role, password, two-factor sign-in, e-mails."""
+    profile = Profile.of(request.user)
+    form = NotificationsForm(request.POST or None, instance=profile, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your e-mail settings are saved."))
+        return redirect("account")
+    role = roles.role_of(request.user)
+    ctx = {
+        **site_context(),
+        "form": form,
+        "role": roles.ROLE_LABELS.get(role, "") if role else "",
+    }
+    return render(request, "accounts/account.html", ctx)

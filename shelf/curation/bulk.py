@@ -132,8 +132,11 @@ def apply(planned: Plan, actor) -> int:
     change = planned.change
     ids = plan(Resource.objects.filter(pk__in=planned.ids), change, actor).ids
     if change.kind == TRANSITION:
-        for resource in Resource.objects.filter(pk__in=ids).order_by("pk"):
-            workflow.apply(resource, change.transition, actor)
+        moved = list(Resource.objects.filter(pk__in=ids).order_by("pk"))
+        for resource in moved:
+            workflow.apply(resource, change.transition, actor, notify=False)
+        # One message per person for the lot, not one per item.
+        workflow.notify_step(moved, change.transition, actor)
     else:
         now = timezone.now()
         for start in range(0, len(ids), BATCH):

@@ -106,6 +106,7 @@ def apply(
     *,
     reason: str = "",
     publish_at: datetime.datetime | None = None,
+    notify: bool = True,
 ) -> Resource:
     """Move ``resource`` through transition ``name`` as ``actor``.
 
@@ -150,7 +151,20 @@ def apply(
         **({"reason": reason} if reason else {}),
         **scheduled,
     )
+    if notify:
+        notify_step([resource], action, actor, reason)
     return resource
+
+
+def notify_step(resources: list[Resource], action: str, actor, reason: str = "") -> None:
+    """The e-mails a step sends: reviewers hear of items sent to them,
+    editors of their items published or sent back."""
+    from shelf.curation import notify
+
+    if action == "submit":
+        notify.sent_to_review(resources, actor)
+    elif action in ("publish", "reject"):
+        notify.decided(resources, action, actor, reason)
 
 
 def latest_revision_id(resource: Resource) -> int | None:
@@ -229,5 +243,6 @@ def publish_due(now: datetime.datetime | None = None) -> list[Resource]:
                 status=Status.PUBLISHED,
                 scheduled_for=scheduled_for,
             )
+            notify_step([resource], "publish", None)
         published.append(resource)
     return published

@@ -483,3 +483,31 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
         self.assertNotIn(self.canary, self.public.visible_translations(None))
         self.assertIn(self.canary, self.checklist.related(self.member))
         self.assertIn(self.canary, self.public.visible_translations(self.member))
+
+    def test_no_e_mail_about_it_reaches_anyone_but_staff(self):
+        """Notifications and digests are surfaces too: someone who worked on
+        the canary as an editor and is a member again gets nothing."""
+        from django.contrib.auth.models import User
+        from django.core import mail
+        from django.core.management import call_command
+
+        from shelf.curation import workflow
+        from shelf.curation.roles import EDITOR, MEMBER, assign_role
+        from shelf.curation.tests.base import person
+
+        former = person("fay", EDITOR)
+        self.canary.review_by = datetime.date(2000, 1, 1)
+        self.canary._history_user = former
+        self.canary.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            workflow.apply(self.canary, "unpublish", self.reviewer)
+            workflow.apply(self.canary, "submit", former)
+            assign_role(former, MEMBER)
+            workflow.apply(self.canary, "publish", self.reviewer)
+        call_command("review_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        staff = set(User.objects.filter(is_staff=True).values_list("email", flat=True))
+        self.assertNotIn(former.email, staff)
+        self.assertTrue(any(WORD in m.subject + m.body for m in mail.outbox), "the row can fail")
+        for message in mail.outbox:
+            with self.subTest(to=message.to):
+                self.assertLessEqual(set(message.to), staff)
