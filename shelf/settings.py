@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "shelf.api",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "shelf.accounts",
     "shelf.curation",
     "shelf.search",
@@ -85,6 +88,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in: which device verified this session, and no staff
+    # page before the code (shelf.accounts.twofactor).
+    "django_otp.middleware.OTPMiddleware",
+    "shelf.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -216,6 +223,11 @@ AXES_LOCKOUT_PARAMETERS = (
     else [["username", "ip_address"]]
 )
 AXES_RESET_ON_SUCCESS = True
+# Editors, reviewers and admins must add a second factor (an authenticator
+# app, with recovery codes) before the admin: on by default in production
+# (an https:// SITE_ROOT), SHELF_STAFF_2FA=false to turn it off.
+SHELF_STAFF_2FA = envbool("SHELF_STAFF_2FA", "True" if HTTPS else "False")
+OTP_TOTP_ISSUER = SHELF_SITE_NAME
 AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
 # Successful sign-ins go to Shelf's own audit log, without an address.
 AXES_DISABLE_ACCESS_LOG = True

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from shelf.accounts import twofactor
 from shelf.accounts.models import Profile
 from shelf.curation import roles, workflow
 
@@ -39,6 +40,13 @@ class LoginView(SiteNameMixin, auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["axes_failure_limit"] = settings.AXES_FAILURE_LIMIT
         return context
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        if not twofactor.is_done(self.request):
+            # Signed in with the password; staff pages wait for the code.
+            return twofactor.next_step_url(self.request, url)
+        return url
 
 
 class PasswordChangeView(SiteNameMixin, auth_views.PasswordChangeView):
@@ -107,5 +115,6 @@ def account(request):
         **site_context(),
         "form": form,
         "role": roles.ROLE_LABELS.get(role, "") if role else "",
+        "two_factor": twofactor.status(request.user),
     }
     return render(request, "accounts/account.html", ctx)
