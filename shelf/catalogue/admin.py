@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from shelf.catalogue.models import VOCABULARIES, Resource, Status, Term, Visibility
-from shelf.curation import audit, bulk, workflow
+from shelf.curation import audit, bulk, terms, workflow
 from shelf.files.admin import ResourceFileInline
 
 
@@ -520,9 +520,17 @@ declare_fields(
 )
 
 
+class MergeActionForm(ActionForm):
+    into = forms.ModelChoiceField(
+        queryset=Term.objects.all(), required=False, label=_("Merge into")
+    )
+
+
 @admin.register(Term)
 class TermAdmin(admin.ModelAdmin):
     form = TermAdminForm
+    action_form = MergeActionForm
+    actions = ["merge_into"]
     list_display = ["label", "vocabulary", "slug", "alias_list", "resource_count"]
     list_filter = ["vocabulary"]
     search_fields = ["label", "slug", "aliases"]
@@ -547,6 +555,53 @@ class TermAdmin(admin.ModelAdmin):
         from django.db.models import Count
 
         return super().get_queryset(request).annotate(n=Count("resources"))
+
+    def save_model(self, request, obj, form, change):
+        if change and {"slug", "label"} & set(form.changed_data):
+            before = Term.objects.get(pk=obj.pk)
+            # Links with the old slug keep working; imports still know the old names.
+            terms.renamed(obj, before.slug, before.label, request.user)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Merge selected into the chosen term"), permissions=["delete"])
+    def merge_into(self, request, queryset):
+        target = Term.objects.filter(pk=request.POST.get("into") or None).first()
+        if target is None:
+            self.message_user(request, _("Choose the term to merge into."), messages.ERROR)
+            return None
+        sources = list(queryset.exclude(pk=target.pk).order_by("vocabulary", "label"))
+        wrong = [t for t in sources if t.vocabulary != target.vocabulary]
+        if wrong or not sources:
+            self.message_user(
+                request,
+                _("Choose terms of the vocabulary of “%(target)s”, other than itself.")
+                % {"target": target},
+                messages.ERROR,
+            )
+            return None
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Merge into “%(target)s”") % {"target": target.label},
+                "target": target,
+                "sources": [(t, t.resources.count()) for t in sources],
+                "keep": [(ACTION_CHECKBOX_NAME, str(t.pk)) for t in sources]
+                + [("action", "merge_into"), ("into", str(target.pk))],
+            }
+            return TemplateResponse(request, "admin/catalogue/term/merge_confirm.html", context)
+        count = sum(terms.merge(source, target, request.user) for source in sources)
+        self.message_user(
+            request,
+            ngettext(
+                "Merged into “%(target)s”; %(n)d resource re-tagged.",
+                "Merged into “%(target)s”; %(n)d resources re-tagged.",
+                count,
+            )
+            % {"target": target.label, "n": count},
+            messages.SUCCESS,
+        )
+        return None
 
     @admin.display(description=_("aliases"))
     def alias_list(self, term: Term) -> str:
