@@ -119,6 +119,18 @@ class RequiredTestCase(TwoFactorTestCase):
         tokens = set(StaticDevice.objects.get(user=self.admin).token_set.values_list("token"))
         self.assertEqual(tokens, {(c,) for c in new})
 
+    def test_the_admins_own_sign_in_page_leads_to_the_code_too(self):
+        self.set_up_device(self.editor)
+        r = self.client.post(
+            "/admin/login/?next=/admin/",
+            {"username": "ed", "password": PASSWORD, "next": "/admin/"},
+        )
+        self.assertEqual(r.status_code, 302)
+        r = self.client.get("/admin/")
+        self.assertRedirects(
+            r, "/accounts/two-factor/?next=%2Fadmin%2F", fetch_redirect_response=False
+        )
+
     def test_members_never_need_it(self):
         r = self.sign_in("mia", "/resources/")
         self.assertRedirects(r, "/resources/", fetch_redirect_response=False)
