@@ -394,7 +394,7 @@ class ResourceAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/catalogue/resource/bulk_confirm.html", context)
 
     def chosen_term(self, request) -> Term | None:
-        term = Term.objects.filter(pk=request.POST.get("term") or None).first()
+        term = term_from(request.POST.get("term"))
         if term is None:
             self.message_user(request, _("Choose a term."), messages.ERROR)
         return term
@@ -437,6 +437,14 @@ class ResourceAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Archive selected"), permissions=["publish"])
     def archive(self, request, queryset):
         return self.run_bulk(request, queryset, bulk.Change(bulk.TRANSITION, transition="archive"))
+
+
+def term_from(value) -> Term | None:
+    """The term a posted id names, or None (for a missing or malformed id)."""
+    try:
+        return forms.ModelChoiceField(Term.objects.all()).clean(value)
+    except forms.ValidationError:
+        return None
 
 
 def workflow_message(resource: Resource) -> str:
@@ -565,7 +573,7 @@ class TermAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Merge selected into the chosen term"), permissions=["delete"])
     def merge_into(self, request, queryset):
-        target = Term.objects.filter(pk=request.POST.get("into") or None).first()
+        target = term_from(request.POST.get("into"))
         if target is None:
             self.message_user(request, _("Choose the term to merge into."), messages.ERROR)
             return None

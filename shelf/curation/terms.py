@@ -99,7 +99,13 @@ def moved(params: QueryDict) -> str | None:
     """For a filter naming old slugs: the same query with today's slugs
     ("?topic=covid&audience=parents" -> "?topic=covid-19&audience=parents"),
     or None when no value is an old slug."""
-    wanted = [(name, value) for name in VOCABULARY_NAMES for value in params.getlist(name)]
+    wanted = [
+        (name, value)
+        for name in VOCABULARY_NAMES
+        for value in params.getlist(name)
+        # Anything else cannot be an old slug (and PostgreSQL refuses NUL).
+        if value and len(value) <= 100 and "\x00" not in value
+    ]
     if not wanted:
         return None
     old = {

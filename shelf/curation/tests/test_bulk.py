@@ -153,3 +153,18 @@ class RolesTestCase(BulkTestCase):
         self.assertEqual(r.status_code, 302)
         self.assertIn("/login/", r["Location"])
         self.assertEqual(self.teachers.resources.count(), 0)
+
+
+class MalformedTestCase(BulkTestCase):
+    def test_a_malformed_term_is_an_error_message_not_a_crash(self):
+        self.client.force_login(self.editor)
+        for value in ("abc", "\x00", "99999999", ""):
+            with self.subTest(value=value):
+                r = self.post("add_term", self.ids, term=value)
+                self.assertEqual(r.status_code, 302)
+        self.client.force_login(self.admin)
+        r = self.client.post(
+            "/admin/catalogue/term/",
+            {"action": "merge_into", "index": "0", "into": "x", "_selected_action": ["1"]},
+        )
+        self.assertEqual(r.status_code, 302)

@@ -1,5 +1,9 @@
 """Merging and renaming terms."""
 
+from urllib.parse import quote
+
+from django.http import QueryDict
+
 from shelf.catalogue.models import Resource, Term
 from shelf.curation import terms
 from shelf.curation.models import AuditEvent, TermRedirect
@@ -121,3 +125,12 @@ class RenameTestCase(CurationTestCase):
         t.save()
         self.assertEqual(self.client.get("/resources/?topic=a").status_code, 200)
         self.assertEqual(list(TermRedirect.objects.values_list("slug", flat=True)), ["b"])
+
+
+class HostileFilterTestCase(CurationTestCase):
+    def test_a_filter_no_slug_could_be_is_a_400_not_a_lookup(self):
+        for value in ("\x00", "a\x00b", "x" * 500):
+            with self.subTest(value=value[:10]):
+                self.assertIsNone(terms.moved(QueryDict(f"topic={quote(value)}")))
+                r = self.client.get("/resources/", {"topic": value})
+                self.assertEqual(r.status_code, 400)
