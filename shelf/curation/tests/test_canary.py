@@ -272,6 +272,8 @@ SURFACES = [
         proof=("title", "file name"),
     ),
     Surface("curator dashboard", "/curation/", SIGN_IN, None),
+    Surface("account page", "/accounts/", SIGN_IN, None),
+    Surface("two-factor pages", "/accounts/two-factor/", SIGN_IN, None),
 ]
 
 
@@ -483,6 +485,29 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
         self.assertNotIn(self.canary, self.public.visible_translations(None))
         self.assertIn(self.canary, self.checklist.related(self.member))
         self.assertIn(self.canary, self.public.visible_translations(self.member))
+
+    def test_an_old_slug_of_its_term_leads_nowhere_new_for_anonymous_readers(self):
+        """A renamed term's old slug redirects: the page it leads to hides
+        the canary like any other."""
+        from shelf.curation import terms
+
+        old = self.secret_term.slug
+        self.secret_term.slug = "t-k3-renamed"
+        terms.renamed(self.secret_term, old, self.secret_term.label, self.admin)
+        self.secret_term.save()
+        surface = Surface("listing page: old slug", f"/resources/?topic={old}", HIDDEN, SHOWN)
+        for who in ("anonymous", "member"):
+            if who == "member":
+                self.client.force_login(self.member)
+            with self.subTest(who=who):
+                r = self.client.get(self.url(surface))
+                self.assertEqual(r.status_code, 301)
+                self.assertEqual(self.traces(surface, r), [])
+                final = self.client.get(r["Location"])
+                expected = surface.anonymous if who == "anonymous" else surface.member
+                echo = ("term label", "word")  # the chosen filter shows as a chip
+                tolerant = Surface(surface.name, r["Location"], HIDDEN, SHOWN, may_echo=echo)
+                self.check(tolerant, expected, final)
 
     def test_no_e_mail_about_it_reaches_anyone_but_staff(self):
         """Notifications and digests are surfaces too: someone who worked on
