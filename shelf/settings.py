@@ -43,7 +43,9 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = envbool("DEBUG", "False")
 SITE_ROOT = os.getenv("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
-SITE_NAME = os.getenv("SITE_NAME", "Shelf")
+# The site's name in page titles, the header and e-mails (never the host name).
+SHELF_SITE_NAME = os.getenv("SHELF_SITE_NAME") or os.getenv("SITE_NAME") or "Shelf"
+SITE_NAME = SHELF_SITE_NAME
 HTTPS = SITE_ROOT.startswith("https://")
 
 ALLOWED_HOSTS = [
@@ -68,6 +70,10 @@ INSTALLED_APPS = [
     "shelf.api",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "shelf.accounts",
     "shelf.curation",
     "shelf.search",
     "shelf.i18n",
@@ -83,6 +89,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in: which device verified this session, and no staff
+    # page before the code (shelf.accounts.twofactor).
+    "django_otp.middleware.OTPMiddleware",
+    "shelf.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -214,10 +224,15 @@ AXES_LOCKOUT_PARAMETERS = (
     else [["username", "ip_address"]]
 )
 AXES_RESET_ON_SUCCESS = True
+# Editors, reviewers and admins must add a second factor (an authenticator
+# app, with recovery codes) before the admin: on by default in production
+# (an https:// SITE_ROOT), SHELF_STAFF_2FA=false to turn it off.
+SHELF_STAFF_2FA = envbool("SHELF_STAFF_2FA", "True" if HTTPS else "False")
+OTP_TOTP_ISSUER = SHELF_SITE_NAME
 AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
 # Successful sign-ins go to Shelf's own audit log, without an address.
 AXES_DISABLE_ACCESS_LOG = True
-AXES_LOCKOUT_TEMPLATE = "curation/locked.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 # Behind SIGNIN_PROXY_COUNT reverse proxies the address is read from
 # X-Forwarded-For, counting from the right (the entries our proxies added),
 # so a client cannot choose it by sending the header itself.
@@ -286,3 +301,14 @@ SEARCH_REFRESH_INTERVAL = float(os.getenv("SEARCH_REFRESH_INTERVAL", "0.25"))
 # Processes that analyse text during `shelf reindex` (default: cores, up to 4).
 if os.getenv("SEARCH_BUILD_WORKERS"):
     SEARCH_BUILD_WORKERS = envint("SEARCH_BUILD_WORKERS", "1")
+# E-mail: password resets and curators' notifications. The console backend
+# (the default) prints messages to the log; production sets EMAIL_HOST etc.
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "shelf@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_HOURS", "72") * 3600

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("files/", include("shelf.files.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("shelf.accounts.urls")),
     path("", include("shelf.curation.urls")),
 ]
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import functools
 
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found
 
 from shelf.api import serializers
 from shelf.catalogue import browse as catalogue
+from shelf.curation import terms
 
 # Anonymous answers are the same for everyone, so caches may keep them briefly.
 PUBLIC_MAX_AGE = 60
@@ -38,6 +39,9 @@ def api_get(view):
                 response = view(request, *args, **kwargs)
             except catalogue.QueryError as e:
                 response = json_response({"error": str(e)}, status=400)
+                # A term merged or renamed since: the same query with its new slug.
+                if moved := terms.moved(request.GET):
+                    response = HttpResponsePermanentRedirect(request.path + moved)
         response["Access-Control-Allow-Origin"] = "*"
         if request.user.is_authenticated:
             # May contain members-only items: never in a shared cache.

@@ -15,7 +15,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -27,8 +27,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from shelf.catalogue.models import VOCABULARIES, Resource, Status, Term
-from shelf.curation import workflow
+from shelf.catalogue.models import VOCABULARIES, Resource, Status, Term, Visibility
+from shelf.curation import audit, bulk, terms, workflow
 from shelf.files.admin import ResourceFileInline
 
 
@@ -73,6 +73,9 @@ class ResourceAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # What save_model will make it, so the add page says so.
+            self.instance.status = Status.DRAFT
         if self.revision_term_ids is not None:
             chosen = list(Term.objects.filter(pk__in=self.revision_term_ids))
         elif self.instance.pk:
@@ -120,14 +123,19 @@ class ReviewFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("overdue", _("Review overdue")),
+            ("superseded", _("Review overdue, superseded editions")),
             ("soon", _("Review due in 30 days")),
             ("none", _("No review date")),
         ]
 
     def queryset(self, request, queryset):
+        from shelf.curation import freshness
+
         today = timezone.localdate()
         if self.value() == "overdue":
-            return queryset.filter(review_by__lt=today)
+            return queryset.filter(review_by__lt=today).filter(~freshness.is_superseded())
+        if self.value() == "superseded":
+            return queryset.filter(review_by__lt=today).filter(freshness.is_superseded())
         if self.value() == "soon":
             return queryset.filter(review_by__gte=today, review_by__lte=today + timedelta(days=30))
         if self.value() == "none":
@@ -151,16 +159,25 @@ def term_filter(vocabulary: str, label) -> type[admin.SimpleListFilter]:
     return TermFilter
 
 
-class TermActionForm(ActionForm):
-    term = forms.ModelChoiceField(
-        queryset=Term.objects.all(), required=False, label=_("Term to add")
+class BulkActionForm(ActionForm):
+    """The bulk actions' one form: each action reads the field it needs."""
+
+    term = forms.ModelChoiceField(queryset=Term.objects.all(), required=False, label=_("Term"))
+    visibility = forms.ChoiceField(
+        choices=[("", "---------"), *Visibility.choices], required=False, label=_("Visibility")
+    )
+    review_by = forms.DateField(
+        required=False,
+        label=_("Review by"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty clears the date."),
     )
 
 
 @admin.register(Resource)
 class ResourceAdmin(SimpleHistoryAdmin):
     form = ResourceAdminForm
-    action_form = TermActionForm
+    action_form = BulkActionForm
     change_form_template = "admin/catalogue/resource/change_form.html"
     list_display = ["title", "status", "visibility", "language", "date", "review_by", "updated"]
     list_filter = [
@@ -177,7 +194,15 @@ class ResourceAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["translations", "supersedes"]
     readonly_fields = ["status", "publish_at", "key", "created", "updated"]
     history_list_display = ["status"]
-    actions = ["add_term", "send_to_review", "publish", "archive"]
+    actions = [
+        "add_term",
+        "remove_term",
+        "set_visibility",
+        "set_review_by",
+        "send_to_review",
+        "publish",
+        "archive",
+    ]
     inlines = [ResourceFileInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
@@ -230,6 +255,22 @@ class ResourceAdmin(SimpleHistoryAdmin):
             obj.status, obj.publish_at = current["status"], current["publish_at"]
             if current["status"] == Status.PUBLISHED and not self.has_publish_permission(request):
                 obj.visibility = current["visibility"]
+            restored = getattr(request, "_restoring_revision", None)
+            obj._change_reason = f"restored revision {restored}" if restored else "edited"
+            if obj.publish_at and form.has_changed():
+                # A reviewer approved the version they read; this one has
+                # not been read yet.
+                workflow.withdraw_approval(obj, request.user, changed=form.changed_data)
+                self.message_user(
+                    request,
+                    _(
+                        "The approval was withdrawn: the item changed after a reviewer "
+                        "approved it, so a reviewer must approve it again."
+                    ),
+                    messages.WARNING,
+                )
+            if restored:
+                audit.record(request.user, "restore revision", obj, revision=restored)
         else:
             obj.status = Status.DRAFT
             obj.publish_at = None
@@ -249,6 +290,7 @@ class ResourceAdmin(SimpleHistoryAdmin):
         record = Resource.history.filter(id=object_id, history_id=version_id).first()
         if record is not None:
             request._revision_term_ids = list(record.terms.values_list("term_id", flat=True))
+            request._restoring_revision = record.history_id
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     # The workflow, one item at a time: buttons on the change page.
@@ -303,58 +345,107 @@ class ResourceAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/catalogue/resource/workflow.html", context)
 
-    # The workflow, many items at a time: bulk actions. Each item still goes
-    # through workflow.apply, which checks the role again.
+    # Many items at a time: bulk actions, each with a confirmation page
+    # saying how many items change. shelf.curation.bulk plans and applies
+    # them; workflow changes still go item by item through workflow.apply.
 
-    def run_transition(self, request, queryset, action: str) -> None:
-        done, refused = 0, []
-        for resource in queryset:
-            try:
-                workflow.apply(resource, action, request.user)
-                done += 1
-            except (workflow.WorkflowError, PermissionDenied) as e:
-                refused.append(str(e))
-        if done:
-            self.message_user(
-                request,
-                ngettext("%(n)d resource: %(action)s.", "%(n)d resources: %(action)s.", done)
-                % {"n": done, "action": workflow.TRANSITIONS[action].label},
-                messages.SUCCESS,
-            )
-        for message in refused[:10]:
-            self.message_user(request, message, messages.WARNING)
-
-    @admin.action(description=_("Send selected to review"), permissions=["change"])
-    def send_to_review(self, request, queryset):
-        self.run_transition(request, queryset, "submit")
-
-    @admin.action(description=_("Publish selected"), permissions=["publish"])
-    def publish(self, request, queryset):
-        self.run_transition(request, queryset, "publish")
-
-    @admin.action(description=_("Archive selected"), permissions=["publish"])
-    def archive(self, request, queryset):
-        self.run_transition(request, queryset, "archive")
-
-    @admin.action(description=_("Add the chosen term to selected"), permissions=["change"])
-    def add_term(self, request, queryset):
-        term = Term.objects.filter(pk=request.POST.get("term") or None).first()
-        if term is None:
-            self.message_user(request, _("Choose a term to add."), messages.ERROR)
-            return
-        count = 0
-        for resource in queryset:
-            resource._history_user = request.user
-            resource.terms.add(term)
-            count += 1
+    def run_bulk(self, request, queryset, change: bulk.Change | None):
+        if change is None:
+            return None
+        try:
+            planned = bulk.plan(queryset, change, request.user)
+        except PermissionDenied as e:
+            self.message_user(request, str(e) or _("Your role may not do this."), messages.ERROR)
+            return None
+        if request.POST.get("confirm") != "yes":
+            return self.confirm_bulk(request, planned)
+        try:
+            done = bulk.apply(planned, request.user)
+        except (workflow.WorkflowError, PermissionDenied) as e:
+            self.message_user(request, str(e), messages.ERROR)
+            return None
         self.message_user(
             request,
             ngettext(
-                "Added “%(term)s” to %(n)d resource.", "Added “%(term)s” to %(n)d resources.", count
+                "%(n)d resource changed: %(change)s.", "%(n)d resources changed: %(change)s.", done
             )
-            % {"term": term, "n": count},
+            % {"n": done, "change": change.describe()},
             messages.SUCCESS,
         )
+        return None
+
+    def confirm_bulk(self, request, planned: bulk.Plan):
+        select_across = request.POST.get("select_across") == "1"
+        keep = [
+            (name, value)
+            for name in ("action", "term", "visibility", "review_by")
+            for value in request.POST.getlist(name)[:1]
+        ]
+        if not select_across:
+            keep += [(ACTION_CHECKBOX_NAME, v) for v in request.POST.getlist(ACTION_CHECKBOX_NAME)]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Confirm: %(change)s") % {"change": planned.change.describe()},
+            "plan": planned,
+            "select_across": select_across,
+            "keep": keep,
+            "sample": Resource.objects.filter(pk__in=planned.ids[:10]).order_by("title"),
+        }
+        return TemplateResponse(request, "admin/catalogue/resource/bulk_confirm.html", context)
+
+    def chosen_term(self, request) -> Term | None:
+        term = term_from(request.POST.get("term"))
+        if term is None:
+            self.message_user(request, _("Choose a term."), messages.ERROR)
+        return term
+
+    @admin.action(description=_("Add the chosen term to selected"), permissions=["change"])
+    def add_term(self, request, queryset):
+        term = self.chosen_term(request)
+        return self.run_bulk(request, queryset, term and bulk.Change(bulk.ADD_TERM, term=term))
+
+    @admin.action(description=_("Remove the chosen term from selected"), permissions=["change"])
+    def remove_term(self, request, queryset):
+        term = self.chosen_term(request)
+        return self.run_bulk(request, queryset, term and bulk.Change(bulk.REMOVE_TERM, term=term))
+
+    @admin.action(description=_("Set the chosen visibility on selected"), permissions=["change"])
+    def set_visibility(self, request, queryset):
+        value = request.POST.get("visibility", "")
+        if value not in Visibility.values:
+            self.message_user(request, _("Choose a visibility."), messages.ERROR)
+            return None
+        return self.run_bulk(request, queryset, bulk.Change(bulk.VISIBILITY, visibility=value))
+
+    @admin.action(description=_("Set the chosen review date on selected"), permissions=["change"])
+    def set_review_by(self, request, queryset):
+        try:
+            date = forms.DateField(required=False).clean(request.POST.get("review_by", ""))
+        except forms.ValidationError:
+            self.message_user(request, _("Give the review date as YYYY-MM-DD."), messages.ERROR)
+            return None
+        return self.run_bulk(request, queryset, bulk.Change(bulk.REVIEW_BY, review_by=date))
+
+    @admin.action(description=_("Send selected to review"), permissions=["change"])
+    def send_to_review(self, request, queryset):
+        return self.run_bulk(request, queryset, bulk.Change(bulk.TRANSITION, transition="submit"))
+
+    @admin.action(description=_("Publish selected"), permissions=["publish"])
+    def publish(self, request, queryset):
+        return self.run_bulk(request, queryset, bulk.Change(bulk.TRANSITION, transition="publish"))
+
+    @admin.action(description=_("Archive selected"), permissions=["publish"])
+    def archive(self, request, queryset):
+        return self.run_bulk(request, queryset, bulk.Change(bulk.TRANSITION, transition="archive"))
+
+
+def term_from(value) -> Term | None:
+    """The term a posted id names, or None (for a missing or malformed id)."""
+    try:
+        return forms.ModelChoiceField(Term.objects.all()).clean(value)
+    except forms.ValidationError:
+        return None
 
 
 def workflow_message(resource: Resource) -> str:
@@ -443,9 +534,17 @@ declare_fields(
 )
 
 
+class MergeActionForm(ActionForm):
+    into = forms.ModelChoiceField(
+        queryset=Term.objects.all(), required=False, label=_("Merge into")
+    )
+
+
 @admin.register(Term)
 class TermAdmin(admin.ModelAdmin):
     form = TermAdminForm
+    action_form = MergeActionForm
+    actions = ["merge_into"]
     list_display = ["label", "vocabulary", "slug", "alias_list", "resource_count"]
     list_filter = ["vocabulary"]
     search_fields = ["label", "slug", "aliases"]
@@ -470,6 +569,53 @@ class TermAdmin(admin.ModelAdmin):
         from django.db.models import Count
 
         return super().get_queryset(request).annotate(n=Count("resources"))
+
+    def save_model(self, request, obj, form, change):
+        if change and {"slug", "label"} & set(form.changed_data):
+            before = Term.objects.get(pk=obj.pk)
+            # Links with the old slug keep working; imports still know the old names.
+            terms.renamed(obj, before.slug, before.label, request.user)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Merge selected into the chosen term"), permissions=["delete"])
+    def merge_into(self, request, queryset):
+        target = term_from(request.POST.get("into"))
+        if target is None:
+            self.message_user(request, _("Choose the term to merge into."), messages.ERROR)
+            return None
+        sources = list(queryset.exclude(pk=target.pk).order_by("vocabulary", "label"))
+        wrong = [t for t in sources if t.vocabulary != target.vocabulary]
+        if wrong or not sources:
+            self.message_user(
+                request,
+                _("Choose terms of the vocabulary of “%(target)s”, other than itself.")
+                % {"target": target},
+                messages.ERROR,
+            )
+            return None
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Merge into “%(target)s”") % {"target": target.label},
+                "target": target,
+                "sources": [(t, t.resources.count()) for t in sources],
+                "keep": [(ACTION_CHECKBOX_NAME, str(t.pk)) for t in sources]
+                + [("action", "merge_into"), ("into", str(target.pk))],
+            }
+            return TemplateResponse(request, "admin/catalogue/term/merge_confirm.html", context)
+        count = sum(terms.merge(source, target, request.user) for source in sources)
+        self.message_user(
+            request,
+            ngettext(
+                "Merged into “%(target)s”; %(n)d resource re-tagged.",
+                "Merged into “%(target)s”; %(n)d resources re-tagged.",
+                count,
+            )
+            % {"target": target.label, "n": count},
+            messages.SUCCESS,
+        )
+        return None
 
     @admin.display(description=_("aliases"))
     def alias_list(self, term: Term) -> str:

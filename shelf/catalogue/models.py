@@ -198,19 +198,56 @@ class Resource(models.Model):
             return False
         return self.visibility == Visibility.PUBLIC or bool(user and user.is_authenticated)
 
-    def related(self, user, limit: int = 5) -> list[Resource]:
+    def related(self, user, limit: int = 5, language: str | None = None) -> list[Resource]:
         """Items sharing the most terms with this one (language and
-        publisher aside, which say little about the subject)."""
+        publisher aside, which say little about the subject), in the
+        reader's language first among equals: an item in ``language`` (the
+        language being served by default) counts as one more shared term.
+        The item's own editions and translations are not "related": they
+        have their own sections."""
         term_ids = [t.id for t in self.terms.all() if t.vocabulary not in ("language", "publisher")]
         if not term_ids:
             return []
+        language = (language or get_language() or "").lower()
+        base = language.split("-")[0]
+        in_language = models.Case(
+            models.When(
+                models.Q(language__iexact=language)
+                | models.Q(language__iexact=base)
+                | models.Q(language__istartswith=f"{base}-"),
+                then=1,
+            ),
+            default=0,
+        )
         return list(
             Resource.objects.visible_to(user)
-            .exclude(pk=self.pk)
+            .exclude(pk__in=self.same_work_ids())
             .filter(terms__in=term_ids)
             .annotate(shared=models.Count("terms"))
-            .order_by("-shared", "-date", "title")[:limit]
+            .annotate(score=models.F("shared") + in_language)
+            .order_by("-score", "-shared", "-date", "title")[:limit]
         )
+
+    def same_work_ids(self, limit: int = 50) -> set[int]:
+        """This item, its editions (older and newer, following supersedes
+        both ways) and the translations of each."""
+        ids = {self.pk}
+        frontier = {self.pk}
+        while frontier and len(ids) < limit:
+            links = Resource.objects.filter(
+                models.Q(pk__in=frontier)
+                | models.Q(supersedes__in=frontier)
+                | models.Q(translations__in=frontier)
+            ).values_list("pk", "supersedes")
+            found = {pk for pair in links for pk in pair if pk is not None}
+            found |= set(
+                Resource.translations.through.objects.filter(
+                    from_resource__in=frontier
+                ).values_list("to_resource", flat=True)
+            )
+            frontier = found - ids
+            ids |= found
+        return ids
 
     def visible_translations(self, user) -> list[Resource]:
         return list(self.translations.visible_to(user).order_by("language", "title"))

@@ -1,13 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shelf.curation.models import AuditEvent
 from shelf.curation.roles import ROLE_LABELS
 
-admin.site.site_header = _("Shelf curation")
-admin.site.site_title = _("Shelf curation")
+admin.site.site_header = format_lazy(_("{name} curation"), name=settings.SHELF_SITE_NAME)
+admin.site.site_title = admin.site.site_header
 admin.site.index_template = "curation/admin_index.html"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.apps import apps
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from shelf.catalogue.models import Resource, Status
@@ -12,14 +13,29 @@ from shelf.catalogue.models import Resource, Status
 LIMIT = 50
 
 
-def overdue(today: datetime.date | None = None):
-    """Items, live or not, whose "review by" date has passed."""
+def is_superseded():
+    """True for an item a published edition replaces: readers are sent to
+    the newer one, so the old one's review can wait."""
+    return Exists(Resource.objects.filter(supersedes=OuterRef("pk"), status=Status.PUBLISHED))
+
+
+def past_review(today: datetime.date | None = None):
     today = today or timezone.localdate()
     return (
         Resource.objects.exclude(status=Status.ARCHIVED)
         .filter(review_by__lt=today)
         .order_by("review_by", "title")
     )
+
+
+def overdue(today: datetime.date | None = None):
+    """Current items, live or not, whose "review by" date has passed."""
+    return past_review(today).filter(~is_superseded())
+
+
+def superseded(today: datetime.date | None = None):
+    """Superseded editions past their review date, listed below the rest."""
+    return past_review(today).filter(is_superseded())
 
 
 def in_review():

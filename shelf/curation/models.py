@@ -63,3 +63,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit log is append-only.")
+
+
+class TermRedirect(models.Model):
+    """An old slug of a term: kept when a term is renamed or merged into
+    another, so links and saved searches with the old slug still work (the
+    listing and the API redirect them to the term's slug of today)."""
+
+    vocabulary = models.CharField(_("vocabulary"), max_length=20)
+    slug = models.CharField(_("old slug"), max_length=100)
+    term = models.ForeignKey(
+        "catalogue.Term", on_delete=models.CASCADE, related_name="+", verbose_name=_("term")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old term slug")
+        verbose_name_plural = _("old term slugs")
+        constraints = [
+            models.UniqueConstraint(fields=["vocabulary", "slug"], name="term_redirect_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vocabulary}={self.slug} -> {self.term.slug}"

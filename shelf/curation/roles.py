@@ -52,6 +52,12 @@ can_administer = [
     "curation.view_auditevent",
     "axes.view_accessattempt",
     "axes.delete_accessattempt",
+    # Removing a lost authenticator or recovery codes lets the person set
+    # up new ones at their next sign-in.
+    "otp_totp.view_totpdevice",
+    "otp_totp.delete_totpdevice",
+    "otp_static.view_staticdevice",
+    "otp_static.delete_staticdevice",
 ]
 
 ROLES: dict[str, list[str]] = {

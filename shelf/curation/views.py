@@ -17,12 +17,15 @@ def dashboard(request):
     overdue = freshness.overdue(today)
     in_review = freshness.in_review()
     drafts = freshness.drafts()
+    superseded = freshness.superseded(today)
     ctx = {
         "today": today,
         "overdue": overdue[: freshness.LIMIT],
         "overdue_count": overdue.count(),
         "in_review": in_review[: freshness.LIMIT],
         "in_review_count": in_review.count(),
+        "superseded": superseded[: freshness.LIMIT],
+        "superseded_count": superseded.count(),
         "drafts": drafts[: freshness.LIMIT],
         "drafts_count": drafts.count(),
         "failed_files": freshness.failed_files(),

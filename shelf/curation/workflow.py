@@ -106,6 +106,7 @@ def apply(
     *,
     reason: str = "",
     publish_at: datetime.datetime | None = None,
+    notify: bool = True,
 ) -> Resource:
     """Move ``resource`` through transition ``name`` as ``actor``.
 
@@ -135,6 +136,12 @@ def apply(
     resource._history_user = actor
     resource._change_reason = (f"{action}: {reason}" if reason else action)[:100]
     resource.save()
+    # The reason belongs to this revision, not to later saves of the object.
+    del resource._change_reason
+    scheduled = {}
+    if action == SCHEDULE:
+        # The version the reviewer approved: publish_due publishes it only.
+        scheduled = {"publish_at": publish_at, "revision": latest_revision_id(resource)}
     audit.record(
         actor,
         action,
@@ -142,16 +149,64 @@ def apply(
         status_before=before,
         status=resource.status,
         **({"reason": reason} if reason else {}),
-        **({"publish_at": publish_at} if action == SCHEDULE else {}),
+        **scheduled,
     )
+    if notify:
+        notify_step([resource], action, actor, reason)
     return resource
+
+
+def notify_step(resources: list[Resource], action: str, actor, reason: str = "") -> None:
+    """The e-mails a step sends: reviewers hear of items sent to them,
+    editors of their items published or sent back."""
+    from shelf.curation import notify
+
+    if action == "submit":
+        notify.sent_to_review(resources, actor)
+    elif action in ("publish", "reject"):
+        notify.decided(resources, action, actor, reason)
+
+
+def latest_revision_id(resource: Resource) -> int | None:
+    return (
+        resource.history.order_by("-history_date", "-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+
+
+WITHDRAWN = "approval withdrawn"
+
+
+def withdraw_approval(resource: Resource, actor, **details) -> None:
+    """Cancel an approval for a later date, leaving the item in review:
+    it changed after the reviewer read it. The caller saves ``resource``."""
+    scheduled_for = resource.publish_at
+    resource.publish_at = None
+    audit.record(actor, WITHDRAWN, resource, scheduled_for=scheduled_for, **details)
+
+
+def is_approved_version(resource: Resource) -> bool:
+    """Whether the item's latest revision is the one a reviewer approved
+    (any save after the approval, by any path, makes a newer revision)."""
+    from shelf.curation.models import AuditEvent
+
+    approval = (
+        AuditEvent.objects.filter(
+            target_type=resource._meta.label_lower, target_id=str(resource.pk), action=SCHEDULE
+        )
+        .order_by("-id")
+        .first()
+    )
+    revision = approval and approval.details.get("revision")
+    return revision is not None and revision == latest_revision_id(resource)
 
 
 def last_transition(resource: Resource):
     """The latest workflow event of ``resource`` (who sent it back and why)."""
     from shelf.curation.models import AuditEvent
 
-    actions = [*TRANSITIONS, SCHEDULE]
+    actions = [*TRANSITIONS, SCHEDULE, WITHDRAWN]
     return (
         AuditEvent.objects.filter(
             target_type=resource._meta.label_lower, target_id=str(resource.pk), action__in=actions
@@ -169,6 +224,11 @@ def publish_due(now: datetime.datetime | None = None) -> list[Resource]:
     published = []
     for resource in due:
         with transaction.atomic():
+            if not is_approved_version(resource):
+                withdraw_approval(resource, None, reason="changed after approval")
+                resource._change_reason = WITHDRAWN
+                resource.save()
+                continue
             resource.status = Status.PUBLISHED
             scheduled_for = resource.publish_at
             resource.publish_at = None
@@ -183,5 +243,6 @@ def publish_due(now: datetime.datetime | None = None) -> list[Resource]:
                 status=Status.PUBLISHED,
                 scheduled_for=scheduled_for,
             )
+            notify_step([resource], "publish", None)
         published.append(resource)
     return published

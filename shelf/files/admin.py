@@ -10,6 +10,11 @@ from shelf.files.models import FileStatus, ResourceFile
 
 
 class _Nothing(forms.Widget):
+    # Stands in for the file input on rows of attached files. The admin asks
+    # the inline's first row whether the form needs multipart; saying no here
+    # made the browser send a new file's name without its data.
+    needs_multipart_form = True
+
     def render(self, name, value, attrs=None, renderer=None):
         return ""
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from shelf.catalogue import browse as catalogue
 from shelf.catalogue.browse import SORTS
 from shelf.catalogue.models import VOCABULARIES
+from shelf.curation import terms
 from shelf.front import listing
 
 
@@ -17,6 +18,9 @@ def resources(request):
         query = catalogue.parse(request.GET)
         results = catalogue.browse(query, request.user)
     except catalogue.QueryError as e:
+        # A term merged or renamed since the link was made: on to its new slug.
+        if moved := terms.moved(request.GET):
+            return redirect(reverse("front:resources") + moved, permanent=True)
         return render(request, "front/resources.html", {"error": str(e)}, status=400)
 
     path = reverse("front:resources")

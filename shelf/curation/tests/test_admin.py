@@ -157,40 +157,6 @@ class ResourceAdminTestCase(CurationTestCase):
         self.assertEqual(resource.status, Status.REVIEW)
         self.assertIsNotNone(resource.publish_at)
 
-    def test_bulk_actions_respect_roles(self):
-        drafts = [make_resource(f"Draft {i}", status=Status.DRAFT) for i in range(3)]
-        ids = [str(r.pk) for r in drafts]
-        self.client.force_login(self.editor)
-        r = self.client.get(CHANGELIST)
-        self.assertContains(r, 'value="send_to_review"')
-        self.assertNotContains(r, 'value="publish"')
-        self.client.post(CHANGELIST, {"action": "publish", "_selected_action": ids})
-        self.assertEqual(Resource.objects.filter(status=Status.PUBLISHED, pk__in=ids).count(), 0)
-        self.client.post(CHANGELIST, {"action": "send_to_review", "_selected_action": ids})
-        self.assertEqual(Resource.objects.filter(status=Status.REVIEW, pk__in=ids).count(), 3)
-        self.client.force_login(self.reviewer)
-        self.client.post(CHANGELIST, {"action": "publish", "_selected_action": ids[:2]})
-        self.client.post(CHANGELIST, {"action": "archive", "_selected_action": ids[2:]})
-        statuses = dict(Resource.objects.filter(pk__in=ids).values_list("pk", "status"))
-        self.assertEqual(
-            sorted(statuses.values()), [Status.ARCHIVED, Status.PUBLISHED, Status.PUBLISHED]
-        )
-
-    def test_bulk_add_term(self):
-        items = [make_resource(f"Item {i}") for i in range(2)]
-        self.client.force_login(self.editor)
-        self.client.post(
-            CHANGELIST,
-            {
-                "action": "add_term",
-                "term": str(self.teachers.pk),
-                "_selected_action": [str(r.pk) for r in items],
-            },
-        )
-        for item in items:
-            self.assertIn(self.teachers, item.terms.all())
-            self.assertEqual(item.history.latest().history_user, self.editor)
-
     def test_list_filters(self):
         today = timezone.localdate()
         overdue = make_resource("Overdue item", review_by=today - datetime.timedelta(days=1))

@@ -203,3 +203,33 @@ class SignInTestCase(CurationTestCase):
         client = Client(enforce_csrf_checks=True)
         r = client.post("/accounts/login/", {"username": "ed", "password": "correct horse battery"})
         self.assertEqual(r.status_code, 403)
+
+
+class DatabaseAppendOnlyTestCase(CurationTestCase):
+    """Below Django: raw SQL, as another program sharing the database would send."""
+
+    def test_postgresql_refuses_update_and_delete_of_events(self):
+        from unittest import SkipTest
+
+        from django.db import DatabaseError, connection, transaction
+
+        if connection.vendor != "postgresql":
+            raise SkipTest("the trigger is PostgreSQL's; SQLite relies on the model")
+        event = audit.record(None, audit.IMPORT)
+        statements = [
+            "UPDATE curation_auditevent SET action = 'forged' WHERE id = %s",
+            "DELETE FROM curation_auditevent WHERE id = %s",
+        ]
+        for sql in statements:
+            with (
+                self.subTest(sql),
+                self.assertRaises(DatabaseError) as caught,
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql, [event.pk])
+            self.assertIn("append-only", str(caught.exception))
+        self.assertEqual(AuditEvent.objects.get(pk=event.pk).action, audit.IMPORT)
+        # Appending still works.
+        audit.record(None, audit.IMPORT)
+        self.assertEqual(AuditEvent.objects.filter(action=audit.IMPORT).count(), 2)

@@ -12,7 +12,7 @@ inside the file, so the rows cover the file's download and thumbnail,
 search inside files and the snippets made from them, and "did you mean"
 suggestions drawn from either word. Two public editions link to it (it
 replaces one and is replaced by the other), one public item names it as a
-translation and shares its terms (related items).
+translation, another shares its terms (related items).
 
 Not a row: ``shelf export`` (the JSON export command) is an operator's tool
 run on the server, which exports everything, members-only items included;
@@ -147,8 +147,14 @@ SURFACES = [
         proof=("title", "file link", "file name"),
     ),
     Surface(
-        "detail page of a public item: related items and translations",
+        "detail page of a public item: translations",
         "/resources/{public}/",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface(
+        "detail page of a public item sharing its terms: related items",
+        "/resources/{checklist}/",
         HIDDEN,
         SHOWN,
     ),
@@ -219,8 +225,14 @@ SURFACES = [
     ),
     Surface("API detail", "/api/v1/resources/{canary}", NOT_FOUND, SHOWN),
     Surface(
-        "API detail of a linked public item: translations and related",
+        "API detail of a linked public item: translations",
         "/api/v1/resources/{public}",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface(
+        "API detail of a public item sharing its terms: related",
+        "/api/v1/resources/{checklist}",
         HIDDEN,
         SHOWN,
     ),
@@ -260,6 +272,8 @@ SURFACES = [
         proof=("title", "file name"),
     ),
     Surface("curator dashboard", "/curation/", SIGN_IN, None),
+    Surface("account page", "/accounts/", SIGN_IN, None),
+    Surface("two-factor pages", "/accounts/two-factor/", SIGN_IN, None),
 ]
 
 
@@ -278,7 +292,7 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
             date=datetime.date(2017, 1, 1),
             date_precision="year",
         )
-        make_resource("Checklist for schools", terms=[cls.online], language="en")
+        cls.checklist = make_resource("Checklist for schools", terms=[cls.online], language="en")
         cls.older = make_resource("Online safety guide, 2015 edition", language="en")
         cls.canary = make_resource(
             f"{WORD} members briefing",
@@ -316,6 +330,7 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
         return surface.url.format(
             canary=self.canary.slug,
             public=self.public.slug,
+            checklist=self.checklist.slug,
             older=self.older.slug,
             newer=self.newer.slug,
             term=self.secret_term.slug,
@@ -466,7 +481,58 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
                     self.assertEqual((data["suggestion"] or "").casefold(), expected)
 
     def test_the_model_helpers_pages_use_hide_it(self):
-        self.assertNotIn(self.canary, self.public.related(None))
+        self.assertNotIn(self.canary, self.checklist.related(None))
         self.assertNotIn(self.canary, self.public.visible_translations(None))
-        self.assertIn(self.canary, self.public.related(self.member))
+        self.assertIn(self.canary, self.checklist.related(self.member))
         self.assertIn(self.canary, self.public.visible_translations(self.member))
+
+    def test_an_old_slug_of_its_term_leads_nowhere_new_for_anonymous_readers(self):
+        """A renamed term's old slug redirects: the page it leads to hides
+        the canary like any other."""
+        from shelf.curation import terms
+
+        old = self.secret_term.slug
+        self.secret_term.slug = "t-k3-renamed"
+        terms.renamed(self.secret_term, old, self.secret_term.label, self.admin)
+        self.secret_term.save()
+        surface = Surface("listing page: old slug", f"/resources/?topic={old}", HIDDEN, SHOWN)
+        for who in ("anonymous", "member"):
+            if who == "member":
+                self.client.force_login(self.member)
+            with self.subTest(who=who):
+                r = self.client.get(self.url(surface))
+                self.assertEqual(r.status_code, 301)
+                self.assertEqual(self.traces(surface, r), [])
+                final = self.client.get(r["Location"])
+                expected = surface.anonymous if who == "anonymous" else surface.member
+                echo = ("term label", "word")  # the chosen filter shows as a chip
+                tolerant = Surface(surface.name, r["Location"], HIDDEN, SHOWN, may_echo=echo)
+                self.check(tolerant, expected, final)
+
+    def test_no_e_mail_about_it_reaches_anyone_but_staff(self):
+        """Notifications and digests are surfaces too: someone who worked on
+        the canary as an editor and is a member again gets nothing."""
+        from django.contrib.auth.models import User
+        from django.core import mail
+        from django.core.management import call_command
+
+        from shelf.curation import workflow
+        from shelf.curation.roles import EDITOR, MEMBER, assign_role
+        from shelf.curation.tests.base import person
+
+        former = person("fay", EDITOR)
+        self.canary.review_by = datetime.date(2000, 1, 1)
+        self.canary._history_user = former
+        self.canary.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            workflow.apply(self.canary, "unpublish", self.reviewer)
+            workflow.apply(self.canary, "submit", former)
+            assign_role(former, MEMBER)
+            workflow.apply(self.canary, "publish", self.reviewer)
+        call_command("review_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        staff = set(User.objects.filter(is_staff=True).values_list("email", flat=True))
+        self.assertNotIn(former.email, staff)
+        self.assertTrue(any(WORD in m.subject + m.body for m in mail.outbox), "the row can fail")
+        for message in mail.outbox:
+            with self.subTest(to=message.to):
+                self.assertLessEqual(set(message.to), staff)

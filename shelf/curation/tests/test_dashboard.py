@@ -59,3 +59,33 @@ class DashboardTestCase(CurationTestCase):
     def test_the_admin_index_links_to_the_dashboard(self):
         self.client.force_login(self.editor)
         self.assertContains(self.client.get("/admin/"), 'href="/curation/"')
+
+
+class SupersededEditionsTestCase(CurationTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        past = timezone.localdate() - datetime.timedelta(days=3)
+        cls.old = make_resource("Guide, 2015 edition", review_by=past)
+        cls.new = make_resource("Guide, 2024 edition", review_by=past, supersedes=cls.old)
+        # Replaced only by a draft: still the current edition readers see.
+        cls.kept = make_resource("Leaflet", review_by=past)
+        make_resource("Leaflet, new draft", status=Status.DRAFT, supersedes=cls.kept)
+
+    def test_superseded_editions_are_left_out_of_overdue_and_listed_below(self):
+        self.client.force_login(self.editor)
+        r = self.client.get("/curation/")
+        self.assertEqual(set(r.context["overdue"]), {self.new, self.kept})
+        self.assertEqual(list(r.context["superseded"]), [self.old])
+        page = r.content.decode()
+        self.assertLess(page.index("Guide, 2024 edition"), page.index("Guide, 2015 edition"))
+        self.assertIn("1 superseded edition past its review date", page)
+
+    def test_the_admin_filter_agrees(self):
+        self.client.force_login(self.editor)
+        r = self.client.get("/admin/catalogue/resource/?review=overdue")
+        self.assertNotContains(r, "Guide, 2015 edition")
+        self.assertContains(r, "Guide, 2024 edition")
+        r = self.client.get("/admin/catalogue/resource/?review=superseded")
+        self.assertContains(r, "Guide, 2015 edition")
+        self.assertNotContains(r, "Guide, 2024 edition")

@@ -125,3 +125,67 @@ class ResourceFileInlineTestCase(FilesTestCase):
         self.assertTrue(attached.fields["upload"].disabled)
         self.assertEqual(str(attached["upload"]), "")
         self.assertIn('type="file"', str(extra["upload"]))
+
+
+class ResourceChangePageUploadTestCase(FilesTestCase):
+    """The resource's change page, as a browser sends it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.admin = User.objects.create_superuser("ada", "ada@example.org", "password")
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+        self.url = f"/admin/catalogue/resource/{self.guide.pk}/change/"
+
+    def post(self, upload=None):
+        from shelf.curation.tests.test_admin import form_data
+
+        existing = list(self.guide.files.order_by("pk"))
+        data = form_data(self.guide)
+        data.update(
+            {
+                "files-TOTAL_FORMS": str(len(existing) + 1),
+                "files-INITIAL_FORMS": str(len(existing)),
+            }
+        )
+        for i, item in enumerate(existing):
+            data[f"files-{i}-id"] = str(item.pk)
+            data[f"files-{i}-resource"] = str(self.guide.pk)
+        if upload is not None:
+            data[f"files-{len(existing)}-upload"] = upload
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(self.url, data)
+
+    def test_the_form_sends_files_when_the_resource_has_one_already(self):
+        # Without multipart, the browser sends the file's name only and
+        # the new file is dropped without a word.
+        for attached in (0, 1):
+            with self.subTest(attached=attached):
+                if attached:
+                    self.attach(samples.pdf(["First"]))
+                r = self.client.get(self.url)
+                self.assertContains(r, 'enctype="multipart/form-data"')
+
+    def test_it_stores_a_second_file(self):
+        self.attach(samples.pdf(["First"]), "first.pdf")
+        r = self.post(samples.upload("second.pdf", samples.pdf(["Second"])))
+        self.assertEqual(r.status_code, 302)
+        names = list(self.guide.files.order_by("pk").values_list("filename", flat=True))
+        self.assertEqual(names, ["first.pdf", "second.pdf"])
+
+    def test_it_refuses_a_wrong_type_or_duplicate_second_file_and_says_why(self):
+        first = samples.pdf(["First"])
+        self.attach(first, "first.pdf")
+        table = [
+            (samples.upload("poster.pdf", samples.image("PNG")), "but its content is a PNG image"),
+            (samples.upload("again.pdf", first), "already attached"),
+        ]
+        for upload, words in table:
+            with self.subTest(words):
+                r = self.post(upload)
+                self.assertEqual(r.status_code, 200)
+                self.assertContains(r, words)
+                self.assertNotContains(r, "changed successfully")
+                self.assertEqual(self.guide.files.count(), 1)

@@ -14,12 +14,15 @@ from unittest import SkipTest
 from django.test import LiveServerTestCase
 
 from shelf.catalogue.factories import make_catalogue
+from shelf.files import services
+from shelf.files.tests import samples
+from shelf.files.tests.base import TemporaryFileStorage
 
 CHROMIUM = os.getenv("SHELF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-class BrowserTests(LiveServerTestCase):
+class BrowserTests(TemporaryFileStorage, LiveServerTestCase):
     serialized_rollback = True
 
     @classmethod
@@ -45,7 +48,7 @@ class BrowserTests(LiveServerTestCase):
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
     def setUp(self):
-        make_catalogue()
+        self.catalogue = make_catalogue()
         self.errors = []
 
     def open(self, path: str, width: int, language: str = "en", javascript: bool = True):
@@ -139,3 +142,39 @@ class BrowserTests(LiveServerTestCase):
         self.assertEqual(page.locator("html").get_attribute("dir"), "rtl")
         self.assertIn("q=safe", page.url)
         self.assertEqual(self.errors, [])
+
+    def test_an_admin_adds_a_second_file_through_the_files_row(self):
+        from django.contrib.auth.models import User
+
+        User.objects.create_superuser("ada", "ada@example.org", "correct horse battery")
+        guide = self.catalogue["guide"]
+        services.attach_file(resource=guide, upload=samples.upload("first.pdf", samples.pdf(["x"])))
+        tmp = Path(self._media) / "upload"
+        tmp.mkdir()
+        second, bad = tmp / "second.pdf", tmp / "poster.pdf"
+        second.write_bytes(samples.pdf(["Second file"]))
+        bad.write_bytes(samples.image("PNG"))
+
+        page = self.open(
+            f"/accounts/login/?next=/admin/catalogue/resource/{guide.pk}/change/", 1280
+        )
+        page.fill("#id_username", "ada")
+        page.fill("#id_password", "correct horse battery")
+        page.locator("main form button[type=submit]", has_text="Sign in").click()
+        self.assertIn(f"/admin/catalogue/resource/{guide.pk}/change/", page.url)
+
+        # A file of the wrong type: the page says why, and nothing is stored.
+        page.set_input_files("#id_files-1-upload", str(bad))
+        page.locator("input[name=_continue]").click()
+        self.assertIn("its content is a PNG image", page.locator("#files-group").inner_text())
+        self.assertEqual(guide.files.count(), 1)
+
+        page.set_input_files("#id_files-1-upload", str(second))
+        page.locator("input[name=_continue]").click()
+        self.assertIn("was changed successfully", page.locator(".messagelist").inner_text())
+        names = list(guide.files.order_by("pk").values_list("filename", flat=True))
+        self.assertEqual(names, ["first.pdf", "second.pdf"])
+        self.assertIn("second.pdf", page.locator("#files-group").inner_text())
+        # No script errors and nothing fetched from elsewhere (the admin has
+        # no favicon: its 404 is the one failed load).
+        self.assertEqual([e for e in self.errors if "status of 404" not in e], [])
