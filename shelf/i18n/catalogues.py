@@ -95,6 +95,9 @@ def _messages(path: Path):
     if path.suffix != ".py":
         # Line numbers survive: templatize keeps the template's lines.
         text = templatize(text, origin=str(path))
+        # templatize's output is only Python-like: a marked string after a tag on an indented
+        # line would be an indentation error to Python's tokenizer. Its strings never span lines.
+        text = "\n".join(line.lstrip() for line in text.split("\n"))
     yield from extract(
         "python",
         io.BytesIO(text.encode("utf-8")),
