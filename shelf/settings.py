@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "shelf.ingest",
     "shelf.front",
     "shelf.api",
+    "shelf.exports",
     "simple_history",
     "axes",
     "shelf.curation",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("shelf.exports.urls")),
     path("", include("shelf.front.urls")),
     path("api/v1/", include("shelf.api.urls")),
     path("admin/", admin.site.urls),

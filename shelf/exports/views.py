@@ -1,0 +1,68 @@
+"""Downloads of a listing or of one item, and the item's citations.
+
+Lists are streamed: the file is written a chunk of resources at a time
+while it is sent, so 100,000 rows take the memory of a few hundred.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils import translation
+
+from shelf.catalogue import browse as catalogue
+from shelf.exports import stream
+from shelf.exports.formats import FORMATS
+
+
+def get_format(name: str):
+    if name not in FORMATS:
+        raise Http404
+    return FORMATS[name]()
+
+
+def private(request, response):
+    # Members' downloads may hold members-only items: never in a shared cache.
+    response["Cache-Control"] = "private, no-cache" if request.user.is_authenticated else "no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def download_list(request, fmt):
+    exporter = get_format(fmt)
+    try:
+        listing = stream.listing(catalogue.parse(request.GET), request.user)
+    except catalogue.QueryError as e:
+        response = HttpResponse(str(e), status=400, content_type="text/plain; charset=utf-8")
+        return private(request, response)
+    language = translation.get_language()
+
+    def chunks():
+        # Sent after the view has returned: keep the reader's language for labels.
+        with translation.override(language):
+            yield exporter.head(listing.count)
+            for resources in listing.chunks:
+                yield exporter.rows(resources)
+            yield exporter.tail()
+
+    response = StreamingHttpResponse(chunks(), content_type=exporter.media_type)
+    response["Content-Disposition"] = f'attachment; filename="shelf-resources.{exporter.name}"'
+    return private(request, response)
+
+
+def download_one(request, slug, fmt):
+    exporter = get_format(fmt)
+    resource = catalogue.find(slug, request.user)
+    if resource is None:
+        raise Http404
+    text = exporter.head(1) + exporter.rows([resource]) + exporter.tail()
+    response = HttpResponse(text, content_type=exporter.media_type)
+    # The slug is ASCII-safe in a header only when it is ASCII; RFC 6266's
+    # filename* carries the rest.
+    filename = f"{resource.slug}.{exporter.name}"
+    if filename.isascii():
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        from urllib.parse import quote
+
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return private(request, response)
