@@ -9,7 +9,6 @@ three methods, a ``name`` (the file extension and URL suffix), a
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from shelf.api import serializers
 from shelf.catalogue.models import VOCABULARY_NAMES
 from shelf.exports.items import csl_item, terms_of
-from shelf.lib.spreadsheet import neutralise_row
+from shelf.lib import spreadsheet
 
 
 def one_line(text: str) -> str:
@@ -37,7 +36,7 @@ class CSV:
 
     def _line(self, values) -> str:
         out = io.StringIO()
-        csv.writer(out).writerow(neutralise_row(values))
+        spreadsheet.writer(out).writerow(values)
         return out.getvalue()
 
     def head(self, count: int) -> str:
@@ -46,15 +45,21 @@ class CSV:
 
     def rows(self, resources) -> str:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = spreadsheet.writer(out)
         for r in resources:
             terms = ["; ".join(terms_of(r, name)) for name in VOCABULARY_NAMES]
             url = serializers.absolute(r.get_absolute_url())
             writer.writerow(
-                neutralise_row(
-                    [r.slug, r.title, r.summary, r.date_display(), r.language, *terms]
-                    + [url, r.source_url]
-                )
+                [
+                    r.slug,
+                    r.title,
+                    r.summary,
+                    r.date_display(),
+                    r.language,
+                    *terms,
+                    url,
+                    r.source_url,
+                ]
             )
         return out.getvalue()
 
