@@ -6,4 +6,5 @@ app_name = "api"
 urlpatterns = [
     path("resources", views.resources, name="resources"),
     path("resources/<str:slug>", views.resource, name="resource"),
+    path("resources/<str:slug>/files", views.resource_files, name="resource-files"),
 ]
