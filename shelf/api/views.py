@@ -172,3 +172,30 @@ def not_found(request, exception=None):
         response["Access-Control-Allow-Origin"] = "*"
         return response
     return page_not_found(request, exception)
+
+
+def openapi_json(request):
+    from shelf.api.openapi import document
+
+    return json_response(document())
+
+
+@csrf_exempt
+def openapi(request):
+    return dispatch(request, {"GET": openapi_json, "HEAD": openapi_json})
+
+
+def reference(request):
+    """The API page: the OpenAPI document as HTML."""
+    from django.shortcuts import render
+
+    from shelf.api import reference as layout
+    from shelf.api.openapi import document
+
+    doc = document()
+    context = {
+        "doc": doc,
+        "operations": layout.operations(doc),
+        "schemas": layout.schemas(doc),
+    }
+    return render(request, "api/reference.html", context)
