@@ -482,6 +482,7 @@ def document() -> dict:
                         "content": {m: {"schema": s} for m, s, _f in exports.values()},
                     },
                     "404": {"description": _("No such resource for this caller.")},
+                    **common_errors(401, 429),
                 },
             }
         },

@@ -6,9 +6,12 @@ while it is sent, so 100,000 rows take the memory of a few hundred.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+import functools
+
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import translation
 
+from shelf.api import auth
 from shelf.catalogue import browse as catalogue
 from shelf.exports import stream
 from shelf.exports.formats import FORMATS
@@ -27,6 +30,24 @@ def private(request, response):
     return response
 
 
+def token_or_session(view):
+    """Scripts may download as an account with an API token, as in the API."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            auth.authenticate(request)
+        except auth.AuthError as e:
+            response = JsonResponse({"error": e.message}, status=e.status)
+            for name, value in e.headers.items():
+                response[name] = value
+            return private(request, response)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@token_or_session
 def download_list(request, fmt):
     exporter = get_format(fmt)
     try:
@@ -49,6 +70,7 @@ def download_list(request, fmt):
     return private(request, response)
 
 
+@token_or_session
 def download_one(request, slug, fmt):
     exporter = get_format(fmt)
     resource = catalogue.find(slug, request.user)
