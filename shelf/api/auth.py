@@ -28,12 +28,13 @@ class AuthError(Exception):
 
 
 def bearer(request) -> str | None:
-    """The token of the Authorization header; None without the header."""
-    header = request.headers.get("Authorization")
-    if header is None:
+    """The token of an ``Authorization: Bearer`` header, or None. Other
+    schemes are left alone: a reverse proxy guarding a staging site with
+    Basic authentication must not turn every request into a 401."""
+    scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
         return None
-    scheme, _sep, value = header.partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
+    if not value.strip():
         raise AuthError(
             401,
             _("Send the token as “Authorization: Bearer <token>”."),
