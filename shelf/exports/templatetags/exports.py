@@ -9,7 +9,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("exports/_download_list.html")
-def download_list(query):
+def download_list(query, count):
     """Links to this listing (every page of it) in every format."""
     pairs = [(k, v) for k, v in query.params() if k != "page"]
     suffix = "?" + urlencode(pairs) if pairs else ""
@@ -17,7 +17,7 @@ def download_list(query):
         (f.label, reverse("exports:list", args=[name]) + suffix, name)
         for name, f in FORMATS.items()
     ]
-    return {"links": links}
+    return {"links": links, "count": count}
 
 
 @register.inclusion_tag("exports/_cite.html")

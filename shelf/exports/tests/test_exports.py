@@ -172,6 +172,7 @@ class ListExportTests(ExportTestCase):
     def test_the_listing_page_links_its_downloads_with_its_query(self):
         html = self.get("/resources/", {"audience": "parents", "page": "1"}).content.decode()
         self.assertIn("Download this list", html)
+        self.assertIn("all 2 results, not only this page", html)
         for fmt in ("csv", "json", "ris", "bib", "csl.json"):
             self.assertIn(f'href="/resources/download.{fmt}?audience=parents"', html)
 
@@ -231,6 +232,14 @@ class DetailTests(ExportTestCase):
         items = json.loads(body(self.get("/resources/rapport-annuel/download.csl.json")))
         self.assertEqual(items[0]["issued"], {"date-parts": [[2019]]})
         self.assertEqual(items[0]["type"], "report")
+
+    def test_a_non_ascii_slug_is_named_by_rfc_6266(self):
+        make_resource("Guía", slug="guía-para-familias")
+        response = self.get("/resources/guía-para-familias/download.ris")
+        self.assertEqual(
+            response["Content-Disposition"],
+            "attachment; filename*=UTF-8''gu%C3%ADa-para-familias.ris",
+        )
 
     def test_hidden_items_have_no_downloads(self):
         self.get(f"/resources/{self.members_only.slug}/download.ris", status=404)
