@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "shelf.ingest",
     "shelf.front",
     "shelf.api",
+    "shelf.exports",
     "simple_history",
     "axes",
     "django_otp",
@@ -194,6 +195,8 @@ if envbool("SECURE_PROXY_SSL_HEADER", "False"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SHELF_PAGE_SIZE = envint("SHELF_PAGE_SIZE", "20")
+# Requests per minute for each API token (the write API and reads with a token).
+SHELF_API_RATE_LIMIT = envint("SHELF_API_RATE_LIMIT", "120")
 
 LOGGING = {
     "version": 1,

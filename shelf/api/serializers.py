@@ -85,3 +85,35 @@ def results(results: catalogue.Results) -> dict:
             for facet in results.facets
         },
     }
+
+
+def resource_editorial(resource: Resource) -> dict:
+    """What the write API answers: the item as its curators see it, drafts
+    included (only callers who may edit ever get this)."""
+    resource = Resource.objects.with_terms().get(pk=resource.pk)
+    return {
+        **resource_summary(resource),
+        "body": resource.body,
+        "date_precision": resource.date_precision or None,
+        "source_url": resource.source_url,
+        "visibility": resource.visibility,
+        "status": resource.status,
+        "publish_at": resource.publish_at.isoformat() if resource.publish_at else None,
+        "last_reviewed": resource.last_reviewed.isoformat() if resource.last_reviewed else None,
+        "review_by": resource.review_by.isoformat() if resource.review_by else None,
+        "updated": resource.updated.isoformat(),
+        "translations": sorted(resource.translations.values_list("slug", flat=True)),
+        "supersedes": resource.supersedes.slug if resource.supersedes_id else None,
+    }
+
+
+def resource_file(item) -> dict:
+    return {
+        "id": item.pk,
+        "filename": item.filename,
+        "content_type": item.content_type,
+        "size": item.size,
+        "sha256": item.sha256,
+        "status": item.status,
+        "url": absolute(item.get_absolute_url()),
+    }

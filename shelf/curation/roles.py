@@ -50,6 +50,10 @@ can_administer = [
     "auth.delete_user",
     "auth.view_group",
     "curation.view_auditevent",
+    "api.view_apitoken",
+    "api.add_apitoken",
+    "api.change_apitoken",
+    "api.delete_apitoken",
     "axes.view_accessattempt",
     "axes.delete_accessattempt",
     # Removing a lost authenticator or recovery codes lets the person set

@@ -184,14 +184,16 @@ class ErrorTests(ApiTestCase):
         r = self.client.get("/nothing/")
         self.assertContains(r, "There is nothing at this address", status_code=404)
 
-    def test_it_allows_only_get(self):
-        r = self.client.post("/api/v1/resources")
+    def test_it_allows_only_the_documented_methods(self):
+        r = self.client.put("/api/v1/resources")
         self.assertEqual(r.status_code, 405)
-        self.assertEqual(r["Allow"], "GET, HEAD")
+        self.assertEqual(r["Allow"], "GET, HEAD, POST")
         self.assertIn("error", r.json())
-        self.assertEqual(
-            self.client.delete("/api/v1/resources/safer-virtual-school").status_code, 405
-        )
+        r = self.client.delete("/api/v1/resources/safer-virtual-school")
+        self.assertEqual(r.status_code, 405)
+        self.assertEqual(r["Allow"], "GET, HEAD, PATCH")
+        # Writing without a token or a session is refused before anything else.
+        self.assertEqual(self.client.post("/api/v1/resources").status_code, 401)
         self.assertEqual(self.client.head("/api/v1/resources").status_code, 200)
 
 

@@ -14,6 +14,11 @@ suggestions drawn from either word. Two public editions link to it (it
 replaces one and is replaced by the other), one public item names it as a
 translation, another shares its terms (related items).
 
+Write API rows send a request with a body: ``method`` and ``body``, and
+``token``, the persona whose API token the anonymous column's request
+carries (a token without rights must change nothing and learn nothing);
+``by_token`` rows prove the insider's API token shows the canary.
+
 Not a row: ``shelf export`` (the JSON export command) is an operator's tool
 run on the server, which exports everything, members-only items included;
 no reader can reach it.
@@ -27,6 +32,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from shelf.api.models import ApiToken
 from shelf.catalogue.models import Status, Visibility
 from shelf.curation.tests.base import CurationTestCase, make_resource, term
 from shelf.files import services, tasks
@@ -59,6 +65,8 @@ SHOWN = "shown"  # answers 200 and shows the canary
 MOVED = "moved"  # redirects, and where to shows the canary
 NOT_FOUND = "404"
 SIGN_IN = "sign-in"  # sends to a sign-in page without a trace of the canary
+UNAUTHORIZED = "401"  # refused for want of a token, without a trace of the canary
+FORBIDDEN = "403"  # refused for the role, without a trace of the canary
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,13 @@ class Surface:
     may_echo: tuple[str, ...] = ()
     # The traces that prove the insider sees the canary here.
     proof: tuple[str, ...] = ("title",)
+    method: str = "get"
+    body: dict | None = None
+    token: str | None = None  # whose API token the anonymous column sends
+    by_token: bool = False  # the insider sends their API token, not the session cookie
+
+
+EXPORTS = ("csv", "json", "ris", "bib", "csl.json")
 
 
 SURFACES = [
@@ -274,6 +289,113 @@ SURFACES = [
     Surface("curator dashboard", "/curation/", SIGN_IN, None),
     Surface("account page", "/accounts/", SIGN_IN, None),
     Surface("two-factor pages", "/accounts/two-factor/", SIGN_IN, None),
+    # Exports of a listing: every format, unfiltered, searched, filtered.
+    *[
+        Surface(f"export of the listing as {f}", f"/resources/download.{f}", HIDDEN, SHOWN)
+        for f in EXPORTS
+    ],
+    *[
+        Surface(
+            f"export of a search for the canary's word as {f}",
+            f"/resources/download.{f}?q={WORD}",
+            HIDDEN,
+            SHOWN,
+        )
+        for f in EXPORTS
+    ],
+    *[
+        Surface(
+            f"export filtered by the canary's term as {f}",
+            "/resources/download." + f + "?topic={term}",
+            HIDDEN,
+            SHOWN,
+            may_echo=("term label", "word"),
+        )
+        for f in EXPORTS
+    ],
+    Surface(
+        "export of a search matching public items and the canary (count)",
+        f"/resources/download.json?q={SHARED}",
+        HIDDEN,
+        SHOWN,
+    ),
+    # One item's downloads and citations.
+    *[
+        Surface(
+            f"the canary's reference as {f}",
+            "/resources/{canary}/download." + f,
+            NOT_FOUND,
+            SHOWN,
+        )
+        for f in EXPORTS
+    ],
+    Surface(
+        "detail page: Cite this (APA, Chicago, Harvard)",
+        "/resources/{canary}/",
+        NOT_FOUND,
+        SHOWN,
+        proof=("citation",),
+    ),
+    Surface(
+        "citations of a public item linked to the canary", "/resources/{public}/", HIDDEN, SHOWN
+    ),
+    # The OpenAPI document, its examples, and the API page made from it.
+    Surface("OpenAPI document and its examples", "/api/v1/openapi.json", HIDDEN, None),
+    Surface("API page", "/api/", HIDDEN, None),
+    # The write API: refused without a token, and for a token without rights.
+    Surface(
+        "write API: change the canary without a token",
+        "/api/v1/resources/{canary}",
+        UNAUTHORIZED,
+        None,
+        method="patch",
+        body={"title": "changed"},
+    ),
+    Surface(
+        "write API: change the canary with a member's token (no rights)",
+        "/api/v1/resources/{canary}",
+        FORBIDDEN,
+        SHOWN,
+        insider="editor",
+        method="patch",
+        body={},
+        token="member",
+        by_token=True,
+    ),
+    Surface(
+        "write API: link a new item to the canary with a member's token",
+        "/api/v1/resources",
+        FORBIDDEN,
+        None,
+        method="post",
+        body={"title": "new", "translations": ["{canary}"], "supersedes": "{canary}"},
+        token="member",
+    ),
+    Surface(
+        "write API: upload to the canary with a member's token",
+        "/api/v1/resources/{canary}/files",
+        FORBIDDEN,
+        None,
+        method="post",
+        token="member",
+    ),
+    Surface(
+        "API detail with a member's token",
+        "/api/v1/resources/{canary}",
+        NOT_FOUND,
+        SHOWN,
+        by_token=True,
+    ),
+    Surface(
+        "export with a member's token", "/resources/download.csv", HIDDEN, SHOWN, by_token=True
+    ),
+    Surface(
+        "the canary's reference with a member's token",
+        "/resources/{canary}/download.ris",
+        NOT_FOUND,
+        SHOWN,
+        by_token=True,
+    ),
 ]
 
 
@@ -344,8 +466,12 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
     def body(response) -> bytes:
         # Reading a streamed body to the end closes it the way the test
         # client expects (closing it again here would close the test's
-        # database connection on PostgreSQL).
-        return b"".join(response.streaming_content) if response.streaming else response.content
+        # database connection on PostgreSQL). Kept, as it can be read once.
+        if not hasattr(response, "canary_body"):
+            streamed = response.streaming
+            content = b"".join(response.streaming_content) if streamed else response.content
+            response.canary_body = content
+        return response.canary_body
 
     def traces(self, surface: Surface, response) -> list[str]:
         """What of the canary a response gives away, in its body or the
@@ -370,6 +496,7 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
             "PDF text": PDF_TEXT,
             "file name": PDF_NAME,
             "file link": f"/files/{self.canary_pdf.pk}/",
+            "citation": f"<i>{self.canary.title}</i>",
         }
         typed = unquote(self.url(surface))
         found = [
@@ -385,16 +512,15 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
     def contents(self) -> dict[str, bytes]:
         return {"file": self.pdf_bytes, "thumbnail": self.thumbnail_bytes}
 
-    @staticmethod
-    def counted_and_listed(response) -> tuple[int, int]:
+    def counted_and_listed(self, response) -> tuple[int, int]:
         """A one-page result's count and how many it lists: a hidden item
         counted is a leak even when it is not listed."""
         results = response.context and response.context.get("results")
         if hasattr(results, "count") and results.pages == 1:
             return results.count, len(results.resources)
         if response.get("Content-Type", "").startswith("application/json"):
-            data = response.json()
-            if "count" in data and data.get("pages") == 1:
+            data = json.loads(self.body(response))
+            if "count" in data and data.get("pages", 1) == 1:
                 return data["count"], len(data["results"])
         return 0, 0
 
@@ -408,6 +534,9 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
         elif expected == NOT_FOUND:
             self.assertEqual(status, 404)
             self.assertEqual(traces, [])
+        elif expected in (UNAUTHORIZED, FORBIDDEN):
+            self.assertEqual(status, int(expected))
+            self.assertEqual(traces, [])
         elif expected == SIGN_IN:
             self.assertEqual(status, 302)
             self.assertRegex(response["Location"], r"/(accounts|admin)/login/")
@@ -419,10 +548,28 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
         else:
             self.fail(f"unknown expectation {expected!r}")
 
+    def request(self, surface: Surface, token: str | None):
+        headers = {}
+        if token:
+            secret = ApiToken(user=getattr(self, token), name="canary")
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {secret.issue()}"
+            secret.save()
+        if surface.method == "get":
+            return self.client.get(self.url(surface), **headers)
+        body = surface.body
+        if body is not None:
+            # The canary's slug where the row names it.
+            body = json.loads(json.dumps(body).replace("{canary}", self.canary.slug))
+        if body is None:
+            data = {"file": samples.upload("more.pdf", samples.pdf(["More"]))}
+            return self.client.post(self.url(surface), data, **headers)
+        call = getattr(self.client, surface.method)
+        return call(self.url(surface), json.dumps(body), content_type="application/json", **headers)
+
     def test_it_does_not_exist_for_anonymous_readers_on_any_surface(self):
         for surface in SURFACES:
             with self.subTest(surface.name):
-                self.check(surface, surface.anonymous, self.client.get(self.url(surface)))
+                self.check(surface, surface.anonymous, self.request(surface, surface.token))
 
     def test_it_is_there_for_those_allowed_so_the_test_can_fail(self):
         for surface in SURFACES:
@@ -431,7 +578,8 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
             insider = self.editor if surface.insider == "editor" else self.member
             self.client.force_login(insider)
             with self.subTest(surface.name, who=surface.insider):
-                self.check(surface, surface.member, self.client.get(self.url(surface)))
+                token = surface.insider if surface.by_token else None
+                self.check(surface, surface.member, self.request(surface, token))
 
     def test_it_is_not_counted_in_facets(self):
         # Without a query, and with one that matches a public item and the canary.
