@@ -223,3 +223,20 @@ class AccessTests(TemporaryFileStorage, BrowserTestCase):
         self.assertLess(elapsed, 3000)
         if report := os.getenv("SHELF_SLOW3G_REPORT"):
             Path(report).write_text(json.dumps({"readable_ms": round(elapsed)}))
+
+    def test_it_lays_out_the_listing_in_every_language_at_phone_and_desktop_width(self):
+        for language in LANGUAGES:
+            for width in [360, 1280]:
+                with self.subTest(language=language, width=width):
+                    page = self.open_page("listing with filters", language, width)
+                    self.screenshot(page, f"listing-{language}-{width}")
+                    direction = "rtl" if language == "ar" else "ltr"
+                    self.assertEqual(page.locator("html").get_attribute("dir"), direction)
+                    self.assertLessEqual(
+                        page.evaluate("document.documentElement.scrollWidth"), width
+                    )
+                    # English titles stay left to right inside an Arabic page.
+                    title = page.locator(".result-title a").first
+                    self.assertEqual(title.evaluate("e => getComputedStyle(e).direction"), "ltr")
+                    page.context.close()
+        self.assertEqual(self.unexpected_errors(), [])
