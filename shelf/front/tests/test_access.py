@@ -239,4 +239,8 @@ class AccessTests(TemporaryFileStorage, BrowserTestCase):
                     title = page.locator(".result-title a").first
                     self.assertEqual(title.evaluate("e => getComputedStyle(e).direction"), "ltr")
                     page.context.close()
+            page = self.open_page("front page", language, 1280)
+            self.screenshot(page, f"front-{language}-1280")
+            self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 1280)
+            page.context.close()
         self.assertEqual(self.unexpected_errors(), [])
