@@ -1,6 +1,18 @@
 import pytest
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_by_plain_name():
+    # Production hashes static names at collectstatic time; tests run without
+    # that step (shelf/front/tests/test_light.py covers the hashed setup).
+    from django.conf import settings
+    from django.test import override_settings
+
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings):
     # Tests run queued tasks in-process (after the commit) instead of

@@ -1,18 +1,26 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from shelf.api import views as api_views
+from shelf.front import views as front_views
 
+# Machine endpoints: one address whatever the language (they follow
+# Accept-Language where they have words at all).
 urlpatterns = [
     path("", include("shelf.exports.urls")),
-    path("", include("shelf.front.urls")),
     path("api/v1/", include("shelf.api.urls")),
     path("api/", api_views.reference, name="api-reference"),
     path("admin/", admin.site.urls),
     path("files/", include("shelf.files.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/switch/<str:code>/", front_views.switch_language, name="switch_language"),
+]
+# Pages: English at /resources/, the other languages at /fr/resources/ ...
+urlpatterns += i18n_patterns(
+    path("", include("shelf.front.urls")),
     path("accounts/", include("shelf.accounts.urls")),
     path("", include("shelf.curation.urls")),
-]
-
+    prefix_default_language=False,
+)
 handler404 = "shelf.api.views.not_found"

@@ -64,6 +64,16 @@ def next_step_url(request, next_url: str) -> str:
     return reverse(name) + "?" + urlencode({"next": next_url})
 
 
+def strip_language(path: str) -> str:
+    prefix, _, rest = path.lstrip("/").partition("/")
+    if prefix and prefix in LANGUAGE_PREFIXES:
+        return "/" + rest
+    return path
+
+
+LANGUAGE_PREFIXES = {code.lower() for code, _name in settings.LANGUAGES}
+
+
 class TwoFactorMiddleware:
     """Keeps staff pages from a staff account that has not given its code."""
 
@@ -71,7 +81,8 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        path = request.path
+        # /fr/curation/ is the dashboard too: the check reads the path without its language.
+        path = strip_language(request.path)
         if (
             path.startswith(STAFF_PREFIXES)
             and not path.startswith(OPEN_PATHS)

@@ -69,8 +69,12 @@ class Row:
     tags: list[Link]
 
 
-def panels(results: Results, path: str) -> list[Panel]:
-    query = results.query
+def panels(
+    results: Results, path: str, shown: int | None = FACET_SHOWN, base: Query | None = None
+) -> list[Panel]:
+    """The sidebar's facets; ``shown=None`` keeps every value in view and
+    ``base`` is the query the links start from (the results' own by default)."""
+    query = base or results.query
     out = []
     for facet in results.facets:
         if not facet.values:
@@ -79,7 +83,7 @@ def panels(results: Results, path: str) -> list[Panel]:
             ValueLink(v.label, href(path, query.toggled(facet.name, v.value)), v.count, v.selected)
             for v in facet.values
         ]
-        out.append(Panel(facet.name, facet.label, values[:FACET_SHOWN], values[FACET_SHOWN:]))
+        out.append(Panel(facet.name, facet.label, values[:shown], values[shown:] if shown else []))
     return out
 
 

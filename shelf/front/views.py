@@ -1,6 +1,10 @@
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 
 from shelf.catalogue import browse as catalogue
 from shelf.catalogue.browse import SORTS
@@ -8,9 +12,26 @@ from shelf.catalogue.models import VOCABULARIES
 from shelf.curation import terms
 from shelf.front import listing
 
+# What the front page lists, and how many of each.
+FRONT_FACETS = ("collection", "topic")
+FRONT_NEWEST = 6
+
 
 def index(request):
-    return redirect("front:resources")
+    """The front page: the search box, the collections and topics with their
+    counts and the newest items, all from one browse call."""
+    results = catalogue.browse(catalogue.Query(sort="newest"), request.user, FRONT_NEWEST)
+    path = reverse("front:resources")
+    # A topic's link is that topic alone, in the listing's usual order.
+    panels = {p.name: p for p in listing.panels(results, path, shown=None, base=catalogue.Query())}
+    ctx = {
+        "results": results,
+        "rows": listing.rows(results, path),
+        "groups": [panels[name] for name in FRONT_FACETS if name in panels],
+        "newest_url": listing.href(path, results.query.url(sort="newest")),
+        "canonical": reverse("front:index"),
+    }
+    return render(request, "front/index.html", ctx)
 
 
 def resources(request):
@@ -52,5 +73,34 @@ def resource(request, slug):
         "resource": item,
         "terms": [(label, grouped[name]) for name, label in VOCABULARIES if name in grouped],
         "links": catalogue.links(item, request.user),
+        "canonical": item.get_absolute_url(),
     }
     return render(request, "front/resource.html", ctx)
+
+
+@never_cache
+def switch_language(request, code):
+    """The language switcher's links: remember the choice (the cookie that
+    unprefixed addresses follow) and go to the same page in that language."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    # The address is resolved in its own language: /fr/... only resolves in French.
+    with translation.override(translation.get_language_from_path(next_url) or "en"):
+        target = translate_url(next_url, code)
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

@@ -6,76 +6,22 @@ Needs the `browser` extra (`pip install -e '.[browser]'`) and Chromium
 SHELF_SCREENSHOTS to a folder to keep screenshots of each layout.
 """
 
-import os
-import shutil
 from pathlib import Path
-from unittest import SkipTest
-
-from django.test import LiveServerTestCase
 
 from shelf.catalogue.factories import make_catalogue
 from shelf.files import services
 from shelf.files.tests import samples
 from shelf.files.tests.base import TemporaryFileStorage
-
-CHROMIUM = os.getenv("SHELF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from shelf.front.tests.browser import BrowserTestCase
 
 
-class BrowserTests(TemporaryFileStorage, LiveServerTestCase):
-    serialized_rollback = True
-
-    @classmethod
-    def setUpClass(cls):
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            raise SkipTest("playwright is not installed") from None
-        if not Path(CHROMIUM).exists():
-            raise SkipTest(f"no Chromium at {CHROMIUM}")
-        # Playwright's sync API keeps an event loop in this thread; the ORM
-        # calls made here are still synchronous.
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        super().setUpClass()
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
+class BrowserTests(TemporaryFileStorage, BrowserTestCase):
     def setUp(self):
+        super().setUp()
         self.catalogue = make_catalogue()
-        self.errors = []
-
-    def open(self, path: str, width: int, language: str = "en", javascript: bool = True):
-        context = self.browser.new_context(
-            viewport={"width": width, "height": 900}, java_script_enabled=javascript
-        )
-        self.addCleanup(context.close)
-        host = self.live_server_url.split("//")[1].split(":")[0]
-        context.add_cookies(
-            [{"name": "django_language", "value": language, "domain": host, "path": "/"}]
-        )
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        page.on(
-            "request",
-            lambda r: r.url.startswith(self.live_server_url) or self.errors.append(r.url),
-        )
-        page.goto(self.live_server_url + path)
-        return page
 
     def box(self, page, selector: str) -> dict:
         return page.locator(selector).first.bounding_box()
-
-    def screenshot(self, page, name: str) -> None:
-        if folder := os.getenv("SHELF_SCREENSHOTS"):
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
     def test_it_lays_out_the_listing_at_every_width_and_direction(self):
         for width, language in [(360, "en"), (1280, "en"), (360, "ar"), (1280, "ar")]:
@@ -137,10 +83,9 @@ class BrowserTests(TemporaryFileStorage, LiveServerTestCase):
         self.assertEqual(page.locator(".count").inner_text(), "3 resources")
         page.locator(".chip", has_text="Teachers").click()
         self.assertNotIn("audience", page.url)
-        page.select_option("#language-select", "ar")
-        page.locator(".language-form button").click()
+        page.locator(".languages a", has_text="العربية").click()
         self.assertEqual(page.locator("html").get_attribute("dir"), "rtl")
-        self.assertIn("q=safe", page.url)
+        self.assertIn("/ar/resources/?q=safe", page.url)
         self.assertEqual(self.errors, [])
 
     def test_an_admin_adds_a_second_file_through_the_files_row(self):

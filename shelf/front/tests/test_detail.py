@@ -29,11 +29,11 @@ class DetailPageTests(DetailTestCase):
         self.assertContains(r, "(ICMEC) Your role as a mandatory reporter.")
         self.assertContains(r, "<p>First paragraph.</p>")
         self.assertContains(r, "<p>Second &lt;paragraph&gt;.</p>")
-        self.assertContains(r, '<dd><time datetime="2020-05">2020-05</time></dd>')
+        self.assertContains(r, '<dd><time datetime="2020-05">May 2020</time></dd>')
         self.assertContains(r, '<dd lang="en">English</dd>')
         self.assertContains(r, '<dd><a href="/resources/?publisher=icmec">ICMEC</a></dd>')
         self.assertContains(r, "<dt>Last reviewed</dt>")
-        self.assertContains(r, '<time datetime="2024-02-03">2024-02-03</time>')
+        self.assertContains(r, '<time datetime="2024-02-03">Feb. 3, 2024</time>')
 
     def test_it_links_every_term_to_the_filtered_listing_grouped_by_vocabulary(self):
         r = self.client.get("/resources/mandatory-reporter-infographic/")
@@ -142,9 +142,9 @@ class LinkTests(DetailTestCase):
             '</span>: <span lang="zh-Hans" dir="ltr">强制报告者信息图</span></a>',
         )
         self.assertContains(r, '<span lang="ar" dir="rtl">مخطط المبلغ الإلزامي</span>')
-        self.assertContains(
-            r, 'hreflang="zh-Hans" href="http://127.0.0.1:8000/resources/zh-infographic/"'
-        )
+        # hreflang alternates in the head are this page in each interface
+        # language; the work's translations are other pages, linked above.
+        self.assertNotContains(r, 'hreflang="zh-Hans" href="http://127.0.0.1:8000/')
 
     def test_it_lists_members_only_translations_only_to_members(self):
         r = self.client.get("/resources/mandatory-reporter-infographic/")
@@ -163,11 +163,17 @@ class LinkTests(DetailTestCase):
         newer.save()
         r = self.client.get("/resources/mandatory-reporter-infographic/")
         self.assertContains(r, "There is a newer edition of this resource:")
-        self.assertContains(r, '<a href="/resources/infographic-2024/">Infographic 2024</a>')
+        self.assertContains(
+            r,
+            '<a href="/resources/infographic-2024/" lang="en" dir="ltr">Infographic 2024</a>'
+            ' (<time datetime="2024-01-01">Jan. 1, 2024</time>)',
+        )
         r = self.client.get("/resources/infographic-2024/")
         self.assertContains(r, "<dt>Replaces</dt>")
         self.assertContains(
-            r, '<a href="/resources/mandatory-reporter-infographic/">Mandatory Reporter Infographic'
+            r,
+            '<a href="/resources/mandatory-reporter-infographic/" lang="en" dir="ltr">'
+            "Mandatory Reporter Infographic</a>",
         )
 
     def test_it_does_not_point_to_editions_the_reader_cannot_see(self):
@@ -201,3 +207,36 @@ class DetailQueryCountTests(BaseTestCase):
             item.translations.add(make_resource(f"T{n}", language="fr", terms=terms))
         self.assertContains(self.client.get("/resources/item/"), "T7")
         self.assertEqual(self.queries_for("/resources/item/"), few)
+
+
+class LocalFormatTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.month = make_resource(
+            "Guide", slug="guide", date="2021-11-01", date_precision="month", language="en"
+        )
+        cls.day = make_resource("Day", slug="day", date="2021-03-04", language="ar")
+
+    def test_it_writes_months_in_words_in_the_readers_language(self):
+        for prefix, month in [
+            ("", "November 2021"),
+            ("/fr", "novembre 2021"),
+            ("/es", "noviembre de 2021"),
+            ("/ar", "نوفمبر 2021"),
+            ("/zh-hans", "2021年11月"),
+        ]:
+            with self.subTest(prefix=prefix):
+                r = self.client.get(f"{prefix}/resources/guide/")
+                self.assertContains(r, f'<time datetime="2021-11">{month}</time>')
+
+    def test_it_writes_full_dates_in_the_readers_language(self):
+        r = self.client.get("/fr/resources/day/")
+        self.assertContains(r, '<time datetime="2021-03-04">4 mars 2021</time>')
+
+    def test_english_content_reads_left_to_right_in_an_arabic_page(self):
+        r = self.client.get("/ar/resources/guide/")
+        self.assertContains(r, '<html lang="ar" dir="rtl">')
+        self.assertContains(r, '<h1 lang="en" dir="ltr">Guide</h1>')
+        r = self.client.get("/fr/resources/day/")
+        self.assertContains(r, '<h1 lang="ar" dir="rtl">Day</h1>')

@@ -54,9 +54,26 @@ class ListingTests(ListingTestCase):
         r = self.client.get("/resources/?topic=child-trafficking")
         self.assertContains(r, ">1 resource</p>")
 
-    def test_it_redirects_the_home_page_to_the_listing(self):
+    def test_it_has_a_front_page_with_topics_and_the_newest_items(self):
         r = self.client.get("/")
-        self.assertRedirects(r, "/resources/")
+        self.assertContains(
+            r, '<form class="search-form" role="search" method="get" action="/resources/">'
+        )
+        self.assertContains(r, "Search 4 guides, toolkits, infographics and reports")
+        self.assertContains(
+            r,
+            '<a href="/resources/?topic=child-trafficking"><span class="facet-label">'
+            'Child trafficking</span> <span class="facet-count">1</span></a>',
+        )
+        # Newest first, and never what the reader may not see.
+        html = r.content.decode()
+        newest = html[html.index('id="newest-heading"') :]
+        self.assertLess(
+            newest.index("Safer Virtual School"), newest.index("Child Trafficking Guide")
+        )
+        self.assertNotIn("Members Briefing", newest)
+        self.assertNotIn("Unfinished Draft", newest)
+        self.assertContains(r, '<time datetime="2021-03-04">March 4, 2021</time>')
 
     def test_it_shows_members_only_items_to_a_signed_in_member(self):
         self.client.force_login(self.alice)
@@ -74,7 +91,7 @@ class ListingTests(ListingTestCase):
             '<a href="/resources/?publisher=hcch">HCCH</a>, '
             '<a href="/resources/?publisher=icmec">ICMEC</a>',
         )
-        self.assertContains(r, '<time datetime="2018-06">2018-06</time>')
+        self.assertContains(r, '<time datetime="2018-06">June 2018</time>')
         self.assertContains(r, "How to recognise trafficking.")
         self.assertContains(
             r, '<li><a href="/resources/?topic=child-trafficking">Child trafficking'

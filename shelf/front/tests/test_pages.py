@@ -100,27 +100,108 @@ class EmptyLibraryTests(BaseTestCase):
 
 
 class LanguageTests(BaseTestCase):
-    def test_it_offers_every_configured_language_in_a_form_without_script(self):
-        html = self.client.get("/resources/").content.decode()
-        self.assertIn('<form class="language-form" action="/i18n/setlang/" method="post">', html)
-        self.assertIn('name="csrfmiddlewaretoken"', html)
-        self.assertIn('<input type="hidden" name="next" value="/resources/">', html)
-        for code, _name in settings.LANGUAGES:
-            self.assertIn(f'<option value="{code}" lang="{code}"', html)
-        self.assertIn('<button type="submit">Change</button>', html)
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_catalogue()
 
-    def test_it_switches_to_arabic_right_to_left_and_back(self):
-        r = self.client.post("/i18n/setlang/", {"language": "ar", "next": "/resources/?year=2020"})
-        self.assertRedirects(r, "/resources/?year=2020", fetch_redirect_response=False)
-        r = self.client.get("/resources/")
+    def test_it_serves_english_unprefixed_and_each_language_under_its_prefix(self):
+        for prefix, lang, direction in [
+            ("", "en", "ltr"),
+            ("/fr", "fr", "ltr"),
+            ("/es", "es", "ltr"),
+            ("/ar", "ar", "rtl"),
+            ("/zh-hans", "zh-hans", "ltr"),
+        ]:
+            for path in ["/", "/resources/?audience=parents", "/resources/safer-virtual-school/"]:
+                with self.subTest(url=prefix + path):
+                    r = self.client.get(prefix + path)
+                    self.assertContains(r, f'<html lang="{lang}" dir="{direction}">')
+                    self.assertEqual(r["Content-Language"], lang)
+
+    def test_it_links_the_page_in_every_language_and_a_default(self):
+        html = self.client.get("/fr/resources/?audience=parents&utm=x").content.decode()
+        root = settings.SITE_ROOT
+        self.assertIn(f'<link rel="canonical" href="{root}/fr/resources/?audience=parents">', html)
+        for code, prefix in [("en", ""), ("fr", "/fr"), ("ar", "/ar"), ("zh-hans", "/zh-hans")]:
+            self.assertIn(
+                f'<link rel="alternate" hreflang="{code}" '
+                f'href="{root}{prefix}/resources/?audience=parents">',
+                html,
+            )
+        self.assertIn(
+            f'<link rel="alternate" hreflang="x-default" '
+            f'href="{root}/resources/?audience=parents">',
+            html,
+        )
+        self.assertEqual(html.count('hreflang="fr" href='), 1)
+
+    def test_it_redirects_a_first_visit_to_the_browsers_language(self):
+        r = self.client.get("/resources/?q=safe", headers={"accept-language": "fr-CA,fr;q=0.9"})
+        self.assertRedirects(r, "/fr/resources/?q=safe", fetch_redirect_response=False)
+        self.assertEqual(r.status_code, 302)
+        self.assertIn("Accept-Language", r["Vary"])
+        self.assertIn("Cookie", r["Vary"])
+        r = self.client.get("/", headers={"accept-language": "zh-CN"})
+        self.assertRedirects(r, "/zh-hans/", fetch_redirect_response=False)
+
+    def test_it_keeps_english_where_the_browser_asks_nothing_or_english(self):
+        for header in [{}, {"accept-language": "en-GB,fr;q=0.5"}, {"accept-language": "de"}]:
+            with self.subTest(header=header):
+                r = self.client.get("/resources/", headers=header)
+                self.assertContains(r, '<html lang="en" dir="ltr">')
+                self.assertIn("Accept-Language", r["Vary"])
+
+    def test_it_never_redirects_a_language_address(self):
+        r = self.client.get("/ar/resources/", headers={"accept-language": "fr"})
         self.assertContains(r, '<html lang="ar" dir="rtl">')
-        self.assertContains(r, '<option value="ar" lang="ar" selected>')
-        self.client.post("/i18n/setlang/", {"language": "fr", "next": "/resources/"})
-        self.assertContains(self.client.get("/resources/"), '<html lang="fr" dir="ltr">')
 
-    def test_it_follows_the_browser_language(self):
-        r = self.client.get("/resources/", headers={"accept-language": "zh-Hans"})
-        self.assertContains(r, '<html lang="zh-hans" dir="ltr">')
+    def test_it_offers_every_language_as_links_without_script_or_form(self):
+        html = self.client.get("/resources/?year=2020").content.decode()
+        self.assertIn('<nav class="languages" aria-label="Language">', html)
+        self.assertIn(
+            '<a href="/resources/?year=2020" lang="en" hreflang="en" aria-current="true">'
+            "English</a>",
+            html,
+        )
+        self.assertIn(
+            '<a href="/i18n/switch/ar/?next=%2Far%2Fresources%2F%3Fyear%3D2020" lang="ar" '
+            'hreflang="ar" rel="nofollow">العربية</a>',
+            html,
+        )
+        # No form, so no CSRF token on an anonymous page (see SecretFreeGZipMiddleware).
+        self.assertNotIn("csrfmiddlewaretoken", html)
+
+    def test_the_switcher_remembers_the_choice_and_keeps_the_query(self):
+        r = self.client.get("/i18n/switch/ar/", {"next": "/fr/resources/?year=2020&q=a b"})
+        self.assertRedirects(r, "/ar/resources/?year=2020&q=a%20b", fetch_redirect_response=False)
+        self.assertEqual(r.cookies["django_language"].value, "ar")
+        self.assertIn("no-cache", r["Cache-Control"])
+        # An old unprefixed link now opens in the chosen language...
+        r = self.client.get("/resources/?year=2020")
+        self.assertRedirects(r, "/ar/resources/?year=2020", fetch_redirect_response=False)
+        # ...until the reader chooses English, whatever the browser says.
+        r = self.client.get("/i18n/switch/en/", {"next": "/ar/resources/?year=2020"})
+        self.assertRedirects(r, "/resources/?year=2020", fetch_redirect_response=False)
+        r = self.client.get("/resources/?year=2020", headers={"accept-language": "ar"})
+        self.assertContains(r, '<html lang="en" dir="ltr">')
+
+    def test_the_switcher_goes_nowhere_outside_the_site(self):
+        r = self.client.get("/i18n/switch/fr/", {"next": "https://evil.example/"})
+        self.assertRedirects(r, "/fr/", fetch_redirect_response=False)
+        self.assertEqual(self.client.get("/i18n/switch/xx/").status_code, 404)
+
+    def test_machine_endpoints_stay_unprefixed_and_follow_the_browser(self):
+        r = self.client.get("/api/v1/resources?year=abcd", headers={"accept-language": "fr"})
+        self.assertEqual(r.status_code, 400)
+        self.assertEqual(r["Content-Language"], "fr")
+        self.assertEqual(self.client.get("/fr/api/v1/resources").status_code, 404)
+        r = self.client.get("/admin/login/", headers={"accept-language": "es"})
+        self.assertContains(r, 'lang="es"')
+
+    def test_the_old_setlang_form_still_works(self):
+        r = self.client.post("/i18n/setlang/", {"language": "fr", "next": "/resources/"})
+        self.assertRedirects(r, "/fr/resources/", fetch_redirect_response=False)
 
 
 class StylesheetTests(BaseTestCase):

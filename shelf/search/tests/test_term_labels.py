@@ -32,9 +32,9 @@ class TranslatedTermLabelTestCase(BaseTestCase):
         self.assertEqual([r.pk for r in search("معلمون").resources], [self.item.pk])
 
     def test_the_page_shows_translated_labels(self):
-        r = self.client.get("/resources/", HTTP_ACCEPT_LANGUAGE="fr")
+        r = self.client.get("/fr/resources/")
         self.assertContains(r, "Enseignants")
-        r = self.client.get(f"/resources/{self.item.slug}/", HTTP_ACCEPT_LANGUAGE="es")
+        r = self.client.get(f"/es/resources/{self.item.slug}/")
         self.assertContains(r, "Docentes")
 
 
