@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "shelf.curation",
     "shelf.search",
+    "shelf.oai",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,14 @@ if envbool("SECURE_PROXY_SSL_HEADER", "False"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SHELF_PAGE_SIZE = envint("SHELF_PAGE_SIZE", "20")
+
+# OAI-PMH at /oai: records per ListRecords/ListIdentifiers page, how long a
+# resumption token stays valid, the repository's contact and the namespace of
+# its identifiers (oai:<id>:<number>; a domain name, by default SITE_ROOT's).
+SHELF_OAI_PAGE_SIZE = envint("SHELF_OAI_PAGE_SIZE", "100")
+SHELF_OAI_TOKEN_HOURS = envint("SHELF_OAI_TOKEN_HOURS", "24")
+SHELF_OAI_ADMIN_EMAIL = os.getenv("SHELF_OAI_ADMIN_EMAIL", "")
+SHELF_OAI_REPOSITORY_ID = os.getenv("SHELF_OAI_REPOSITORY_ID", "")
 
 LOGGING = {
     "version": 1,
