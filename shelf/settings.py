@@ -184,6 +184,8 @@ if envbool("SECURE_PROXY_SSL_HEADER", "False"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SHELF_PAGE_SIZE = envint("SHELF_PAGE_SIZE", "20")
+# Entries in an Atom feed of a listing (the newest).
+SHELF_FEED_SIZE = envint("SHELF_FEED_SIZE", "50")
 
 # OAI-PMH at /oai: records per ListRecords/ListIdentifiers page, how long a
 # resumption token stays valid, the repository's contact and the namespace of

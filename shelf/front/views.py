@@ -32,6 +32,8 @@ def resources(request):
         "canonical": listing.href(path, query.url(page=query.page)),
         "without_q": listing.href(path, query.url(q="")),
         "api_url": listing.href(reverse("api:resources"), query.url(page=query.page)),
+        # The feed follows the filters and search, newest first, from the start.
+        "feed_url": listing.href(reverse("front:feed"), query.url(sort="relevance")),
         # A new search or sort keeps the filters and starts again at page 1.
         "keep_for_search": [(k, v) for k, v in params if k not in ("q", "page")],
         "keep_for_sort": [(k, v) for k, v in params if k not in ("sort", "page")],
