@@ -5,7 +5,8 @@ from django.urls import reverse
 from shelf.catalogue import browse as catalogue
 from shelf.catalogue.browse import SORTS
 from shelf.catalogue.models import VOCABULARIES
-from shelf.front import listing
+from shelf.files.templatetags.files import files_for
+from shelf.front import listing, metadata
 
 
 def index(request):
@@ -46,9 +47,11 @@ def resource(request, slug):
     if item is None:
         raise Http404
     grouped = item.terms_by_vocabulary()
+    links = catalogue.links(item, request.user)
     ctx = {
         "resource": item,
         "terms": [(label, grouped[name]) for name, label in VOCABULARIES if name in grouped],
-        "links": catalogue.links(item, request.user),
+        "links": links,
+        "metadata": metadata.head(item, links, files_for(item, request.user)),
     }
     return render(request, "front/resource.html", ctx)
