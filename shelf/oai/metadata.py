@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element, SubElement
 
 from django.conf import settings
-from django.db.models import Prefetch
 
 from shelf.catalogue.models import Resource, Term
 
@@ -38,12 +37,8 @@ def absolute(path: str) -> str:
 def load(ids: list[int]) -> dict[int, Resource]:
     """The public resources among ``ids``, with what their records name."""
     public = Resource.objects.visible_to(None)
-    related = public.only("id", "slug", "language")
-    queryset = public.filter(pk__in=ids).prefetch_related(
-        Prefetch("terms", queryset=Term.objects.order_by("vocabulary", "label")),
-        Prefetch("translations", queryset=related, to_attr="public_translations"),
-        Prefetch("superseded_by", queryset=related, to_attr="public_newer"),
-    )
+    # The body is long and no record shows it.
+    queryset = public.filter(pk__in=ids).defer("body")
     try:
         from shelf.files.models import ready_files_prefetch
 
@@ -51,11 +46,48 @@ def load(ids: list[int]) -> dict[int, Resource]:
     except ImportError:  # the files app is optional
         pass
     found = queryset.in_bulk()
+    attach_terms(found)
+    # The linked items by id first, then which of them are public: two
+    # index look-ups each (a join with the public filter makes the database
+    # scan every public item).
+    pairs = Resource.translations.through.objects.filter(from_resource_id__in=list(found))
+    translations = list(pairs.values_list("from_resource_id", "to_resource_id"))
+    newer = list(
+        Resource.objects.filter(supersedes_id__in=list(found)).values_list("supersedes_id", "pk")
+    )
     older = {r.supersedes_id for r in found.values() if r.supersedes_id}
-    older = related.in_bulk(older) if older else {}
+    wanted = {b for _a, b in translations} | {b for _a, b in newer} | older
+    linked = public.filter(pk__in=wanted).only("id", "slug", "language").in_bulk() if wanted else {}
     for resource in found.values():
-        resource.public_older = older.get(resource.supersedes_id)
+        resource.public_translations = []
+        resource.public_newer = []
+        resource.public_older = linked.get(resource.supersedes_id)
+    for a, b in translations:
+        if b in linked:
+            found[a].public_translations.append(linked[b])
+    for a, b in newer:
+        if b in linked:
+            found[a].public_newer.append(linked[b])
     return found
+
+
+def attach_terms(found: dict[int, Resource]) -> None:
+    """Each resource's term labels by vocabulary, as ``oai_terms``: a page's
+    items share most of their terms, so each term is read once."""
+    pairs = list(
+        Resource.terms.through.objects.filter(resource_id__in=list(found)).values_list(
+            "resource_id", "term_id"
+        )
+    )
+    terms = Term.objects.filter(pk__in={t for _r, t in pairs}).only("vocabulary", "label")
+    by_id = {t.pk: t for t in terms.order_by("vocabulary", "label")}
+    order = {pk: n for n, pk in enumerate(by_id)}
+    for resource in found.values():
+        resource.oai_terms = {}
+    for resource_id, term_id in sorted(pairs, key=lambda p: order.get(p[1], 0)):
+        term = by_id.get(term_id)
+        if term is not None:
+            found[resource_id].oai_terms.setdefault(term.vocabulary, []).append(term.label)
 
 
 @dataclass
@@ -71,12 +103,9 @@ class Facts:
 
 
 def facts(resource: Resource) -> Facts:
-    terms: dict[str, list[str]] = {}
-    for term in resource.terms.all():
-        terms.setdefault(term.vocabulary, []).append(term.label)
     return Facts(
         url=absolute(resource.get_absolute_url()),
-        terms=terms,
+        terms=resource.oai_terms,
         files=[
             (absolute(f.get_absolute_url()), f.content_type)
             for f in getattr(resource, "ready_files", [])

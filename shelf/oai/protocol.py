@@ -12,8 +12,10 @@ public for any reason is reported deleted.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, SubElement, register_namespace, tostring
 
 from django.conf import settings
@@ -22,7 +24,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shelf.catalogue.models import VOCABULARIES
+from shelf.catalogue.models import VOCABULARIES, Resource
 from shelf.oai import ledger, metadata
 from shelf.oai.models import OaiRecord
 
@@ -80,9 +82,12 @@ def stamp(moment: datetime.datetime) -> str:
 
 
 def repository_id() -> str:
-    from urllib.parse import urlsplit
+    return settings.SHELF_OAI_REPOSITORY_ID or host(settings.SITE_ROOT)
 
-    return settings.SHELF_OAI_REPOSITORY_ID or urlsplit(settings.SITE_ROOT).hostname or "localhost"
+
+@functools.cache
+def host(site_root: str) -> str:
+    return urlsplit(site_root).hostname or "localhost"
 
 
 def identifier(resource_id: int) -> str:
@@ -300,8 +305,10 @@ class ListQuery:
         rows = self.rows()
         if self.after_stamp:
             stamp_ = datetime.datetime.fromisoformat(self.after_stamp)
-            rows = rows.filter(
-                Q(datestamp__gt=stamp_) | Q(datestamp=stamp_, resource_id__gt=self.after_id)
+            # The ">=" alone lets the database walk the (datestamp, id) index
+            # from the cursor; the OR only drops the rows already delivered.
+            rows = rows.filter(datestamp__gte=stamp_).filter(
+                Q(datestamp__gt=stamp_) | Q(resource_id__gt=self.after_id)
             )
         return list(rows[: size + 1])
 
@@ -373,7 +380,13 @@ def list_records(root: Element, args: dict, verb: str = "ListRecords") -> None:
         raise OaiError("noRecordsMatch", _("No records match this request."))
     more, rows = len(rows) > size, rows[:size]
     found = metadata_format(query.prefix) if verb == "ListRecords" else None
-    resources = metadata.load([r.resource_id for r in rows if not r.deleted])
+    live = [r.resource_id for r in rows if not r.deleted]
+    if found:
+        resources = metadata.load(live)
+    else:
+        # Headers only: whether each is still public is all that is needed.
+        public = Resource.objects.visible_to(None).filter(pk__in=live)
+        resources = dict.fromkeys(public.values_list("pk", flat=True), True)
     element = add(root, verb)
     for row in rows:
         record(element, row, resources.get(row.resource_id), found)
