@@ -404,3 +404,16 @@ class DeletionsTestCase(OaiTestCase):
             token = document.findtext(f".//{OAI}resumptionToken")
         # Nothing skipped; the changed record delivered again at the end.
         self.assertEqual(rest, [identifier(self.guide), identifier(self.report)])
+
+
+class SyncCommandTestCase(OaiTestCase):
+    def test_it_catches_up_with_writes_that_bypassed_the_model(self):
+        from django.core.management import call_command
+
+        Resource = type(self.draft)
+        Resource.objects.filter(pk=self.draft.pk).update(status=Status.PUBLISHED)
+        Resource.objects.filter(pk=self.report.pk).update(visibility=Visibility.MEMBERS)
+        call_command("oai_sync", verbosity=0)
+        headers = self.harvest(metadataPrefix="oai_dc")
+        self.assertIn(identifier(self.draft), self.ids(headers))
+        self.assertEqual(self.deleted(headers), {identifier(self.report)})
