@@ -417,3 +417,56 @@ class SyncCommandTestCase(OaiTestCase):
         headers = self.harvest(metadataPrefix="oai_dc")
         self.assertIn(identifier(self.draft), self.ids(headers))
         self.assertEqual(self.deleted(headers), {identifier(self.report)})
+
+
+class ImportTestCase(OaiTestCase):
+    def test_an_import_that_withdraws_or_publishes_items_is_harvested_so(self):
+        from shelf.ingest.services import import_records
+        from shelf.ingest.tests.factories import record
+
+        import_records(
+            records=[
+                record("test:new", "Imported public"),
+                record("test:hidden", "Imported members-only", visibility="members"),
+            ],
+            source="first.json",
+        )
+        new = type(self.guide).objects.get(key="test:new")
+        self.assertIn(identifier(new), self.ids(self.harvest(metadataPrefix="oai_dc")))
+        with self.later(1):
+            import_records(
+                records=[record("test:new", "Imported public", visibility="members")],
+                source="second.json",
+            )
+        headers = self.harvest(metadataPrefix="oai_dc")
+        self.assertEqual(self.deleted(headers), {identifier(new)})
+        hidden = type(self.guide).objects.get(key="test:hidden")
+        self.assertNotIn(identifier(hidden), self.ids(headers))
+
+    def later(self, hours: int):
+        return time_machine.travel(START + datetime.timedelta(days=1, hours=hours), tick=False)
+
+
+class DemoReplaceTestCase(OaiTestCase):
+    def test_demo_items_deleted_in_bulk_are_reported_deleted(self):
+        from shelf.ingest import demo
+
+        demo.generate(20, seed=3)
+        ids = {
+            identifier(r)
+            for r in type(self.guide)
+            .objects.visible_to(None)
+            .filter(key__startswith=demo.KEY_PREFIX)
+        }
+        self.assertTrue(ids)
+        demo.delete_existing()
+        self.assertEqual(self.deleted(self.harvest(metadataPrefix="oai_dc")), ids)
+
+
+class TermChangeTestCase(OaiTestCase):
+    def test_a_renamed_term_is_a_change_of_its_records(self):
+        with time_machine.travel(START + datetime.timedelta(days=2), tick=False):
+            self.schools.label = "Schools and colleges"
+            self.schools.save()
+        headers = self.harvest(metadataPrefix="oai_dc", **{"from": "2026-03-03"})
+        self.assertEqual(self.ids(headers), [identifier(self.fiche), identifier(self.report)])
