@@ -2,6 +2,7 @@ import feedparser
 from django.contrib.auth.models import User
 
 from shelf.catalogue.factories import make_catalogue
+from shelf.catalogue.models import Resource
 from shelf.files import services, tasks
 from shelf.files.tests import samples
 from shelf.files.tests.base import TemporaryFileStorage
@@ -93,3 +94,10 @@ class FeedTestCase(TemporaryFileStorage, BaseTestCase):
             'title="New resources in this list (Atom feed)" '
             'href="/resources/feed/?q=school&amp;audience=parents">',
         )
+
+    def test_no_item_is_given_the_feeds_address(self):
+        from shelf.ingest.services import import_records
+        from shelf.ingest.tests.factories import record
+
+        import_records(records=[record("test:feed", "Feed")], source="feed.json")
+        self.assertEqual(Resource.objects.get(key="test:feed").slug, "feed-2")
