@@ -6,7 +6,9 @@ from functools import cache
 from pathlib import Path
 
 import httpx2
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from lxml import etree
 from oaipmh_scythe import Scythe
 
@@ -47,8 +49,16 @@ class Recorder(httpx2.WSGITransport):
         self.bodies: list[bytes] = []
 
     def handle_request(self, request):
-        response = super().handle_request(request)
-        response.read()
+        # As Django's test client does: the end of a request must not close
+        # the test's database connection (it holds the test's transaction).
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            response = super().handle_request(request)
+            response.read()
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
         self.bodies.append(response.content)
         return response
 
