@@ -59,23 +59,19 @@ def sync(resource_ids: Iterable[int]) -> None:
 def sync_batch(ids: list[int], now) -> None:
     public = set(Resource.objects.visible_to(None).filter(pk__in=ids).values_list("pk", flat=True))
     sets = set_strings(public) if public else {}
-    existing = {r.resource_id: r for r in OaiRecord.objects.filter(resource_id__in=ids)}
-    new, changed = [], []
-    for pk in ids:
-        row = existing.get(pk)
-        if pk in public:
-            if row is None:
-                new.append(OaiRecord(resource_id=pk, datestamp=now, sets=sets.get(pk, "")))
-                continue
-            row.deleted, row.sets = False, sets.get(pk, "")
-        elif row is None or row.deleted:
-            continue
-        else:
-            row.deleted = True
-        row.datestamp = now
-        changed.append(row)
-    OaiRecord.objects.bulk_create(new, batch_size=BATCH)
-    OaiRecord.objects.bulk_update(changed, ["datestamp", "deleted", "sets"], batch_size=BATCH)
+    rows = OaiRecord.objects.filter(resource_id__in=ids).values_list("resource_id", "deleted")
+    existing = dict(rows)
+    withdrawn = [pk for pk in ids if pk not in public and existing.get(pk) is False]
+    # Live records are written anew (two statements for the whole batch:
+    # an UPDATE per row with its own sets costs far more); withdrawn ones
+    # keep their sets, so selective harvests see the deletion in them.
+    OaiRecord.objects.filter(resource_id__in=[pk for pk in public if pk in existing]).delete()
+    OaiRecord.objects.bulk_create(
+        [OaiRecord(resource_id=pk, datestamp=now, sets=sets.get(pk, "")) for pk in public],
+        batch_size=BATCH,
+    )
+    if withdrawn:
+        OaiRecord.objects.filter(resource_id__in=withdrawn).update(deleted=True, datestamp=now)
 
 
 def sync_term(term: Term) -> None:
