@@ -27,7 +27,10 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean(text) -> str:
-    return NOT_XML.sub("", str(text))
+    text = str(text)
+    # Most text is printable, which a C check says at once; only the rest
+    # (newlines, tabs, control characters) goes through the pattern.
+    return text if text.isprintable() else NOT_XML.sub("", text)
 
 
 def absolute(path: str) -> str:

@@ -470,3 +470,14 @@ class TermChangeTestCase(OaiTestCase):
             self.schools.save()
         headers = self.harvest(metadataPrefix="oai_dc", **{"from": "2026-03-03"})
         self.assertEqual(self.ids(headers), [identifier(self.fiche), identifier(self.report)])
+
+
+class TextTestCase(OaiTestCase):
+    def test_characters_xml_forbids_are_dropped(self):
+        self.guide.summary = "Line one\nline\x0b two\x00 \ufffe\ttabbed"
+        self.guide.save()
+        document = self.oai(
+            verb="GetRecord", identifier=identifier(self.guide), metadataPrefix="oai_dc"
+        )
+        description = document.findtext(".//{http://purl.org/dc/elements/1.1/}description")
+        self.assertEqual(description, "Line one\nline two \ttabbed")
