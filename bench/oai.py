@@ -108,6 +108,9 @@ def main() -> None:
         "",
         f"`{' '.join(['.venv/bin/python', 'bench/oai.py', *sys.argv[1:]])}`",
         "",
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} when the harvests began "
+        "(other processes share the machine: compare runs of one machine, not across).",
+        "",
         "| harvest | pages | records | s | pages/s | records/s | p50 ms | p95 ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
