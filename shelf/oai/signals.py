@@ -6,7 +6,7 @@ changes, and the importer's and ``shelf demo``'s bulk signals."""
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from shelf.oai import ledger
 
@@ -36,6 +36,15 @@ def term_changed(sender, instance, raw=False, created=False, **kwargs):
         ledger.sync_term(instance)
 
 
+def term_deleting(sender, instance, **kwargs):
+    # The links go with the term, without an m2m signal: note whose records change.
+    instance._oai_resource_ids = list(instance.resources.values_list("pk", flat=True))
+
+
+def term_deleted(sender, instance, **kwargs):
+    ledger.sync(getattr(instance, "_oai_resource_ids", ()))
+
+
 def bulk_changed(sender, resource_ids=(), **kwargs):
     ledger.sync(resource_ids)
 
@@ -60,6 +69,8 @@ def connect() -> None:
         dispatch_uid="oai_translations",
     )
     post_save.connect(term_changed, sender=Term, dispatch_uid="oai_term_saved")
+    pre_delete.connect(term_deleting, sender=Term, dispatch_uid="oai_term_deleting")
+    post_delete.connect(term_deleted, sender=Term, dispatch_uid="oai_term_deleted")
     bulk_imported.connect(bulk_changed, dispatch_uid="oai_bulk_imported")
     bulk_deleted.connect(bulk_changed, dispatch_uid="oai_bulk_deleted")
     if apps.is_installed("shelf.files"):

@@ -481,3 +481,13 @@ class TextTestCase(OaiTestCase):
         )
         description = document.findtext(".//{http://purl.org/dc/elements/1.1/}description")
         self.assertEqual(description, "Line one\nline two \ttabbed")
+
+    def test_a_deleted_term_leaves_its_records_and_their_sets(self):
+        with time_machine.travel(START + datetime.timedelta(days=2), tick=False):
+            self.schools.delete()
+        headers = self.harvest(metadataPrefix="oai_dc", **{"from": "2026-03-03"})
+        self.assertEqual(self.ids(headers), [identifier(self.fiche), identifier(self.report)])
+        self.assertEqual(
+            self.error(verb="ListIdentifiers", metadataPrefix="oai_dc", set="collection:schools"),
+            "noRecordsMatch",
+        )
