@@ -474,7 +474,7 @@ class TermChangeTestCase(OaiTestCase):
 
 class TextTestCase(OaiTestCase):
     def test_characters_xml_forbids_are_dropped(self):
-        self.guide.summary = "Line one\nline\x0b two\x00 \ufffe\ttabbed"
+        self.guide.summary = "Line one\nline\x0b two\x1f \ufffe\ttabbed"
         self.guide.save()
         document = self.oai(
             verb="GetRecord", identifier=identifier(self.guide), metadataPrefix="oai_dc"
