@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "csp",
     "shelf.catalogue",
     "shelf.ingest",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "shelf.curation",
     "shelf.search",
     "shelf.i18n",
+    "shelf.oai",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +200,16 @@ if envbool("SECURE_PROXY_SSL_HEADER", "False"):
 SHELF_PAGE_SIZE = envint("SHELF_PAGE_SIZE", "20")
 # Requests per minute for each API token (the write API and reads with a token).
 SHELF_API_RATE_LIMIT = envint("SHELF_API_RATE_LIMIT", "120")
+# Entries in an Atom feed of a listing (the newest).
+SHELF_FEED_SIZE = envint("SHELF_FEED_SIZE", "50")
+
+# OAI-PMH at /oai: records per ListRecords/ListIdentifiers page, how long a
+# resumption token stays valid, the repository's contact and the namespace of
+# its identifiers (oai:<id>:<number>; a domain name, by default SITE_ROOT's).
+SHELF_OAI_PAGE_SIZE = envint("SHELF_OAI_PAGE_SIZE", "100")
+SHELF_OAI_TOKEN_HOURS = envint("SHELF_OAI_TOKEN_HOURS", "24")
+SHELF_OAI_ADMIN_EMAIL = os.getenv("SHELF_OAI_ADMIN_EMAIL", "")
+SHELF_OAI_REPOSITORY_ID = os.getenv("SHELF_OAI_REPOSITORY_ID", "")
 
 LOGGING = {
     "version": 1,

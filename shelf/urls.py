@@ -1,9 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from shelf.api import views as api_views
 from shelf.front import views as front_views
+from shelf.front.sitemaps import SITEMAPS, robots
+from shelf.oai import views as oai
 
 # Machine endpoints: one address whatever the language (they follow
 # Accept-Language where they have words at all).
@@ -13,6 +16,16 @@ urlpatterns = [
     path("api/", api_views.reference, name="api-reference"),
     path("admin/", admin.site.urls),
     path("files/", include("shelf.files.urls")),
+    path("oai", oai.endpoint, name="oai"),
+    path("robots.txt", robots, name="robots"),
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("oai/schemas/<str:name>.xsd", oai.schema, name="oai-schema"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("i18n/switch/<str:code>/", front_views.switch_language, name="switch_language"),
 ]

@@ -10,7 +10,8 @@ from shelf.catalogue import browse as catalogue
 from shelf.catalogue.browse import SORTS
 from shelf.catalogue.models import VOCABULARIES
 from shelf.curation import terms
-from shelf.front import listing
+from shelf.files.templatetags.files import files_for
+from shelf.front import listing, metadata
 
 # What the front page lists, and how many of each.
 FRONT_FACETS = ("collection", "topic")
@@ -57,6 +58,8 @@ def resources(request):
         "canonical": listing.href(path, query.url(page=query.page)),
         "without_q": listing.href(path, query.url(q="")),
         "api_url": listing.href(reverse("api:resources"), query.url(page=query.page)),
+        # The feed follows the filters and search, newest first, from the start.
+        "feed_url": listing.href(reverse("front:feed"), query.url(sort="relevance")),
         # A new search or sort keeps the filters and starts again at page 1.
         "keep_for_search": [(k, v) for k, v in params if k not in ("q", "page")],
         "keep_for_sort": [(k, v) for k, v in params if k not in ("sort", "page")],
@@ -69,11 +72,13 @@ def resource(request, slug):
     if item is None:
         raise Http404
     grouped = item.terms_by_vocabulary()
+    links = catalogue.links(item, request.user)
     ctx = {
         "resource": item,
         "terms": [(label, grouped[name]) for name, label in VOCABULARIES if name in grouped],
-        "links": catalogue.links(item, request.user),
+        "links": links,
         "canonical": item.get_absolute_url(),
+        "metadata": metadata.head(item, links, files_for(item, request.user)),
     }
     return render(request, "front/resource.html", ctx)
 

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 
 from shelf.catalogue.models import Resource, Term
 from shelf.catalogue.taxonomy import Taxonomy, sync_terms
-from shelf.ingest.signals import bulk_imported
+from shelf.ingest.signals import bulk_deleted, bulk_imported
 from shelf.lib import languages
 
 KEY_PREFIX = "demo:"
@@ -392,7 +392,9 @@ def delete_batch(ids: list[int]) -> int:
     table = connection.ops.quote_name(Resource._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)  # noqa: S608
-        return cursor.rowcount + len(careful)
+        deleted = cursor.rowcount
+    bulk_deleted(ids)
+    return deleted + len(careful)
 
 
 def batched(iterable, size: int):

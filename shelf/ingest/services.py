@@ -252,8 +252,11 @@ class SlugAllocator:
 
     NEW = 0  # the owner of a slug given to a resource this import creates
 
+    # Addresses under /resources/ that are not items (the Atom feed).
+    RESERVED = ("feed",)
+
     def __init__(self):
-        self.owner: dict[str, int] = {}  # slug -> resource id
+        self.owner: dict[str, int] = dict.fromkeys(self.RESERVED, -1)  # slug -> resource id
         self.checked: set[str] = set()
         self.prefixes: set[str] = set()
 

@@ -27,3 +27,7 @@ class BulkImported(Signal):
 # Sent with ``resource_ids``: the ids of the resources created or updated,
 # inside the writer's transaction (a receiver's writes commit or roll back with it).
 bulk_imported = BulkImported()
+
+# Sent with ``resource_ids`` after ``shelf demo --replace`` deleted them in
+# bulk (raw SQL, no ``post_delete``), inside the same transaction.
+bulk_deleted = BulkImported()

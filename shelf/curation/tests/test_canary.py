@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime
 import html
 import json
+import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -39,6 +40,7 @@ from shelf.files import services, tasks
 from shelf.files.models import FileStatus
 from shelf.files.tests import samples
 from shelf.files.tests.base import TemporaryFileStorage
+from shelf.oai.protocol import identifier as oai_identifier
 
 # A word that occurs nowhere else: in the title, summary, body and term label.
 WORD = "Zyxwovut"
@@ -84,6 +86,10 @@ class Surface:
     body: dict | None = None
     token: str | None = None  # whose API token the anonymous column sends
     by_token: bool = False  # the insider sends their API token, not the session cookie
+
+    # Only this part of a page is looked at: "json-ld" (the schema.org
+    # data block) or "meta" (the citation_* and DC.* meta tags).
+    part: str = ""
 
 
 EXPORTS = ("csv", "json", "ris", "bib", "csl.json")
@@ -263,6 +269,122 @@ SURFACES = [
         HIDDEN,
         SHOWN,
     ),
+    # OAI-PMH: harvesters are anonymous, so a member signed in gets no more.
+    *[
+        Surface(f"OAI-PMH {name}", f"/oai?verb={query}", HIDDEN, HIDDEN)
+        for name, query in [
+            ("Identify", "Identify"),
+            ("ListMetadataFormats", "ListMetadataFormats"),
+            ("ListMetadataFormats of the canary", "ListMetadataFormats&identifier={oai_canary}"),
+            ("ListSets (the canary's own term is no set)", "ListSets"),
+            ("GetRecord of the canary", "GetRecord&metadataPrefix=oai_dc&identifier={oai_canary}"),
+            (
+                "GetRecord of the canary, qdc",
+                "GetRecord&metadataPrefix=qdc&identifier={oai_canary}",
+            ),
+            (
+                "GetRecord of its public translation",
+                "GetRecord&metadataPrefix=oai_dc&identifier={oai_public}",
+            ),
+            (
+                "GetRecord of its public translation, qdc",
+                "GetRecord&metadataPrefix=qdc&identifier={oai_public}",
+            ),
+            (
+                "GetRecord of the edition it replaces, qdc",
+                "GetRecord&metadataPrefix=qdc&identifier={oai_older}",
+            ),
+            (
+                "GetRecord of the edition replacing it, qdc",
+                "GetRecord&metadataPrefix=qdc&identifier={oai_newer}",
+            ),
+            ("ListIdentifiers", "ListIdentifiers&metadataPrefix=oai_dc"),
+            ("ListRecords", "ListRecords&metadataPrefix=oai_dc"),
+            ("ListRecords, qdc", "ListRecords&metadataPrefix=qdc"),
+            *[
+                (f"{verb} in set {spec}", f"{verb}&metadataPrefix={prefix}&set={spec}")
+                for verb, prefix in [
+                    ("ListIdentifiers", "oai_dc"),
+                    ("ListRecords", "oai_dc"),
+                    ("ListRecords", "qdc"),
+                ]
+                for spec in ["topic", "topic:{term}", "topic:online-safety", "language:fr"]
+            ],
+        ]
+    ],
+    # Feeds: the listing's query and permissions.
+    Surface("Atom feed", "/resources/feed/", HIDDEN, SHOWN),
+    Surface(
+        "Atom feed of a search for the canary's word", f"/resources/feed/?q={WORD}", HIDDEN, SHOWN
+    ),
+    Surface(
+        "Atom feed of a search matching public items and the canary",
+        f"/resources/feed/?q={SHARED}",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface(
+        "Atom feed of a search for the word inside the PDF: enclosures",
+        f"/resources/feed/?q={PDF_WORD}",
+        HIDDEN,
+        SHOWN,
+        proof=("title", "file link"),
+    ),
+    Surface(
+        "Atom feed filtered by the canary's term",
+        "/resources/feed/?topic={term}",
+        HIDDEN,
+        SHOWN,
+        may_echo=("term label", "word"),
+    ),
+    # Search engines: anonymous whoever asks.
+    Surface("robots.txt", "/robots.txt", HIDDEN, HIDDEN),
+    Surface("sitemap index", "/sitemap.xml", HIDDEN, HIDDEN),
+    Surface("sitemap of pages", "/sitemap-pages.xml", HIDDEN, HIDDEN),
+    Surface("sitemap of resources", "/sitemap-resources.xml", HIDDEN, HIDDEN),
+    # Structured data on detail pages.
+    Surface(
+        "JSON-LD of the canary",
+        "/resources/{canary}/",
+        NOT_FOUND,
+        SHOWN,
+        part="json-ld",
+        proof=("title", "summary", "file link"),
+    ),
+    Surface(
+        "meta tags of the canary",
+        "/resources/{canary}/",
+        NOT_FOUND,
+        SHOWN,
+        part="meta",
+        proof=("title", "summary"),
+    ),
+    Surface(
+        "JSON-LD of its public translation: workTranslation",
+        "/resources/{public}/",
+        HIDDEN,
+        SHOWN,
+        part="json-ld",
+    ),
+    Surface(
+        "meta tags of its public translation: DC.relation",
+        "/resources/{public}/",
+        HIDDEN,
+        SHOWN,
+        part="meta",
+        proof=("slug",),
+    ),
+    Surface(
+        "JSON-LD of the edition replacing it: isBasedOn",
+        "/resources/{newer}/",
+        HIDDEN,
+        SHOWN,
+        part="json-ld",
+        proof=("slug",),
+    ),
+    Surface(
+        "JSON-LD of the edition it replaces", "/resources/{older}/", HIDDEN, HIDDEN, part="json-ld"
+    ),
     # Curators' pages: a sign-in page for anyone else.
     Surface("admin list", "/admin/catalogue/resource/", SIGN_IN, SHOWN, insider="editor"),
     Surface("admin search", f"/admin/catalogue/resource/?q={WORD}", SIGN_IN, SHOWN, "editor"),
@@ -399,6 +521,17 @@ SURFACES = [
 ]
 
 
+def page_part(page: str, part: str) -> str:
+    """The JSON-LD block, or the citation_* and DC.* meta tags, of a page."""
+    if part == "json-ld":
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+        assert len(blocks) == 1, "one JSON-LD block"
+        return json.dumps(json.loads(blocks[0]), ensure_ascii=False)
+    tags = re.findall(r'<meta name="(?:citation_|DC\.)[^"]*" content="([^"]*)">', page)
+    assert tags, "meta tags"
+    return "\n".join(tags)
+
+
 class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
     @classmethod
     def setUpTestData(cls):
@@ -460,6 +593,10 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
             file_pk=self.canary_pdf.pk,
             file_url=self.canary_pdf.get_absolute_url(),
             thumbnail_url=self.canary_pdf.get_thumbnail_url(),
+            oai_canary=oai_identifier(self.canary.pk),
+            oai_public=oai_identifier(self.public.pk),
+            oai_older=oai_identifier(self.older.pk),
+            oai_newer=oai_identifier(self.newer.pk),
         )
 
     @staticmethod
@@ -478,6 +615,8 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
         headers that name things. What the reader typed (a search word, a
         slug in the address) and may see echoed is not a trace."""
         data = self.body(response)
+        if surface.part and response.status_code == 200:
+            data = page_part(data.decode(), surface.part).encode()
         text = html.unescape(data.decode(errors="replace"))
         if response.get("Content-Type", "").startswith("application/json"):
             text = json.dumps(json.loads(text), ensure_ascii=False)
@@ -497,6 +636,8 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
             "file name": PDF_NAME,
             "file link": f"/files/{self.canary_pdf.pk}/",
             "citation": f"<i>{self.canary.title}</i>",
+            # As an element's whole text, so oai:...:1 is not found in oai:...:12.
+            "OAI identifier": f">{oai_identifier(self.canary.pk)}<",
         }
         typed = unquote(self.url(surface))
         found = [
