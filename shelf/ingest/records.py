@@ -37,10 +37,18 @@ class IngestError(ValueError):
     """Bad input, with where it is: ``sample.txt:12: the item has no summary``.
     It may carry more errors of the same file, shown on following lines."""
 
-    def __init__(self, message: str, line: int | None = None, source: str = "", unit: str = "line"):
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        source: str = "",
+        unit: str = "line",
+        column: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.column = column  # 1-based; a CSV cell's column, a JSON value's character
         self.source = source
         # JSON errors point at a record number rather than a line.
         self.unit = unit
@@ -50,7 +58,8 @@ class IngestError(ValueError):
     def where(self, source: str) -> str:
         if self.line and self.unit != "line":
             return f"{source}: {self.unit} {self.line}" if source else f"{self.unit} {self.line}"
-        return ":".join(str(p) for p in (source, self.line) if p)
+        column = self.column if self.line else None
+        return ":".join(str(p) for p in (source, self.line, column) if p)
 
     def __str__(self) -> str:
         lines = []
@@ -62,7 +71,11 @@ class IngestError(ValueError):
         return "\n".join(lines)
 
 
-def combine(errors: list[IngestError], limit: int = 20) -> IngestError:
+# How many errors of one file are shown; validation goes on to count the rest.
+MAX_ERRORS = 100
+
+
+def combine(errors: list[IngestError], limit: int = MAX_ERRORS) -> IngestError:
     """The first error, carrying the next ones (up to ``limit`` in all)."""
     first = errors[0]
     first.more = errors[1:limit]
@@ -95,8 +108,8 @@ class Record:
     date_precision: str = ""
     language: str = ""
     source_url: str = ""
-    status: str = "published"
-    visibility: str = "public"
+    status: str = ""  # "" with the field absent: new items get the model's default
+    visibility: str = ""
     last_reviewed: datetime.date | None = None
     review_by: datetime.date | None = None
     translations: list[str] = field(
@@ -109,10 +122,15 @@ class Record:
     vocabularies: tuple[str, ...] | None = None
     # Tags that the taxonomy did not know and that became topic terms.
     unknown_tags: list[str] = field(default_factory=list)
-    unit: str = "line"  # what ``line`` counts: "line", or "record" in JSON
+    unit: str = "line"  # what ``line`` counts: "line", or "record"
+    # Fields present in the source but empty: left as they are on an
+    # existing resource, an error for a new one when it has no safe default.
+    blank: tuple[str, ...] = ()
+    # Where each field is in the source (CSV: the column number), for errors.
+    columns: dict[str, int] = field(default_factory=dict)
 
-    def error(self, message: str) -> IngestError:
-        return IngestError(message, self.line, unit=self.unit)
+    def error(self, message: str, name: str = "") -> IngestError:
+        return IngestError(message, self.line, unit=self.unit, column=self.columns.get(name))
 
 
 def format_date(date: datetime.date | None, precision: str) -> str:
@@ -133,10 +151,10 @@ def parse_date(text: str) -> tuple[datetime.date | None, str]:
         return None, ""
     parts = text.split("-")
     if len(parts) > 3 or not all(p.isascii() and p.isdigit() for p in parts) or len(parts[0]) != 4:
-        raise ValueError(f"date {text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(f"{text[:40]!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     precision = ("year", "month", "day")[len(parts) - 1]
     numbers = [int(p) for p in parts] + [1] * (3 - len(parts))
     try:
         return datetime.date(*numbers), precision
     except ValueError as e:
-        raise ValueError(f"date {text!r}: {e}") from None
+        raise ValueError(f"{text!r}: {e}") from None

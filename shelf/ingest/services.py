@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -16,6 +18,7 @@ from django.utils.text import slugify
 from shelf.catalogue.models import VOCABULARY_NAMES, Resource, Status, Term, Visibility
 from shelf.catalogue.taxonomy import fold
 from shelf.curation import audit
+from shelf.ingest.models import Baseline
 from shelf.ingest.records import FIELDS, IngestError, Record, TermRef, combine
 from shelf.ingest.signals import bulk_imported
 from shelf.lib import languages
@@ -24,6 +27,7 @@ BATCH = 500
 # The plain columns a record sets; slug and the links are handled apart.
 SCALAR_FIELDS = tuple(f for f in FIELDS if f not in ("slug", "terms", "translations", "supersedes"))
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+MISSING = object()
 
 
 @dataclass
@@ -37,17 +41,32 @@ class Report:
     new_terms: list[Term] = field(default_factory=list)
     duplicates: list[tuple[int, int, str]] = field(default_factory=list)  # (line, first, key)
     ids: list[int] = field(default_factory=list)  # created or updated
+    # (key, what was left as a curator changed it): "summary", "terms (audience)"
+    kept: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 @transaction.atomic
-def import_records(*, records: list[Record], source: str, dry_run: bool = False) -> Report:
+def import_records(
+    *,
+    records: list[Record],
+    source: str,
+    origin: str = "",
+    dry_run: bool = False,
+    overwrite_curated: bool = False,
+) -> Report:
     """Create or update a resource per record, matched on ``Record.key``.
+
+    ``origin`` names where the records come from ("listing", "csv", ...):
+    what it said last time is kept (:class:`~shelf.ingest.models.Baseline`),
+    and a field or vocabulary changed since then is a curator's work, left
+    as it is (and reported) unless ``overwrite_curated``.
 
     Everything is validated before anything is written, and it all happens
     in one transaction: an error leaves the catalogue as it was. A dry run
     does the same work and rolls it back, so what it reports is exactly
     what the import would do."""
     errors = [e for r in records for e in validate(r)]
+    errors += check_new_items(records)
     if errors:
         error = combine(errors)
         error.source = source
@@ -59,12 +78,15 @@ def import_records(*, records: list[Record], source: str, dry_run: bool = False)
 
     try:
         terms = TermIndex(report)
+        check_new_terms(records, terms)
         slugs = SlugAllocator()
         for chunk in chunks(records, BATCH):
             # Written a chunk at a time (still in the one transaction), so
             # a large file holds its records but not also all their rows.
             new, changed, term_rows, replace_terms = [], [], [], []
             existing = load_existing([r.key for r in chunk])
+            baselines = load_baselines(existing, origin)
+            remembered: list[tuple[Resource, dict]] = []
             slugs.preload(base_slug(r) for r in chunk)
             for record in chunk:
                 term_ids = {terms.resolve(ref).id for ref in with_language_term(record)}
@@ -73,20 +95,33 @@ def import_records(*, records: list[Record], source: str, dry_run: bool = False)
                     resource = new_resource(record, slugs)
                     new.append((resource, term_ids))
                     report.created.append((record.key, record.title))
+                    values: dict = {}
+                    remember(record, resource, set(), term_ids, terms, values, True)
+                    remembered.append((resource, values))
                     continue
                 resource, old_term_ids = found
-                fields = apply(record, resource, slugs)
-                want = term_ids | (old_term_ids - owned_term_ids(record, old_term_ids, terms))
+                baseline = baselines.get(resource.id)
+                values = dict(baseline.values) if baseline else {}
+                fields, kept, want = remember(
+                    record, resource, old_term_ids, term_ids, terms, values, overwrite_curated
+                )
+                fields += apply_slug(record, resource, slugs)
                 if want != old_term_ids:
                     fields.append("terms")
                     replace_terms.append(resource.id)
                     term_rows += [(resource.id, t) for t in want]
+                if kept:
+                    report.kept.append((record.key, kept))
                 if fields:
                     changed.append((resource, fields))
                     report.updated.append((record.key, fields))
                 else:
                     report.unchanged.append(record.key)
+                if baseline is None or values != baseline.values:
+                    remembered.append((resource, values))
             write(new, changed, term_rows, replace_terms, report)
+            if origin:
+                save_baselines(origin, remembered, baselines)
         link(records, report)
     except IngestError as e:
         e.source = source
@@ -110,45 +145,130 @@ def import_records(*, records: list[Record], source: str, dry_run: bool = False)
     return report
 
 
+def has_nul(value) -> bool:
+    return isinstance(value, str) and "\x00" in value
+
+
 def validate(record: Record) -> list[IngestError]:
-    problems = []
+    problems: list[tuple[str, str]] = []  # (field, message)
+    given = set(record.fields)
     if not record.key or len(record.key) > 300:
-        problems.append("the key must be 1 to 300 characters")
-    if not record.title or len(record.title) > 500:
-        problems.append("the title must be 1 to 500 characters")
-    elif not slugify(record.title, allow_unicode=True) and not record.slug:
-        problems.append("the title has no letters or digits")
+        problems.append(("key", "the key must be 1 to 300 characters"))
+    if "title" in given or record.title:
+        if not record.title or len(record.title) > 500:
+            problems.append(("title", "the title must be 1 to 500 characters"))
+        elif not slugify(record.title, allow_unicode=True) and not record.slug:
+            problems.append(("title", "the title has no letters or digits"))
     if record.slug and (
         len(record.slug) > 200 or slugify(record.slug, allow_unicode=True) != record.slug
     ):
-        problems.append(f"{record.slug!r} is not a slug (lower-case letters, digits, hyphens)")
-    if record.language and not _BCP47.match(record.language):
-        problems.append(f"{record.language!r} is not a BCP 47 language tag (en, fr, zh-Hans)")
-    if record.status not in Status.values:
-        problems.append(f"status {record.status!r} is not one of {', '.join(Status.values)}")
-    if record.visibility not in Visibility.values:
         problems.append(
-            f"visibility {record.visibility!r} is not one of {', '.join(Visibility.values)}"
+            ("slug", f"{record.slug!r} is not a slug (lower-case letters, digits, hyphens)")
         )
-    if bool(record.date) != bool(record.date_precision):
-        problems.append("a date needs its precision (year, month or day)")
-    if record.source_url:
+    if "language" in given and record.language and not _BCP47.match(record.language):
+        problems.append(
+            ("language", f"{record.language!r} is not a BCP 47 language tag (en, fr, zh-Hans)")
+        )
+    if "status" in given and record.status not in Status.values:
+        problems.append(
+            ("status", f"status {record.status!r} is not one of {', '.join(Status.values)}")
+        )
+    if "visibility" in given and record.visibility not in Visibility.values:
+        problems.append(
+            (
+                "visibility",
+                f"visibility {record.visibility!r} is not one of {', '.join(Visibility.values)}",
+            )
+        )
+    if "date" in given and bool(record.date) != bool(record.date_precision):
+        problems.append(("date", "a date needs its precision (year, month or day)"))
+    if "source_url" in given and record.source_url:
         try:
             URLValidator()(record.source_url)
         except ValidationError:
-            problems.append(f"{record.source_url[:100]!r} is not a URL")
+            problems.append(("source_url", f"{record.source_url[:100]!r} is not a URL"))
         if len(record.source_url) > 1000:
-            problems.append("the source URL is longer than 1000 characters")
+            problems.append(("source_url", "the source URL is longer than 1000 characters"))
+    if record.supersedes and record.supersedes == record.key:
+        problems.append(("supersedes", "an item cannot supersede itself"))
+    for name in ("key", "slug", "title", "summary", "body", "source_url", "supersedes"):
+        if has_nul(getattr(record, name)):
+            problems.append((name, f"{name} holds a NUL character"))
+    if any(has_nul(k) for k in record.translations):
+        problems.append(("translations", "translations hold a NUL character"))
     for ref in record.terms:
-        if ref.vocabulary not in VOCABULARY_NAMES:
-            problems.append(f"unknown vocabulary {ref.vocabulary!r}")
-        elif not 0 < len(ref.label) <= 200 or len(ref.slug) > 100:
-            problems.append(
-                f"{ref.vocabulary} term {ref.label[:50]!r}: labels are 1 to 200 characters"
+        problem = term_problem(ref)
+        if problem:
+            problems.append((ref.vocabulary, problem))
+    return [record.error(message, name) for name, message in problems]
+
+
+def term_problem(ref: TermRef) -> str:
+    if ref.vocabulary not in VOCABULARY_NAMES:
+        return f"unknown vocabulary {ref.vocabulary!r}"
+    if has_nul(ref.label) or has_nul(ref.slug) or any(map(has_nul, ref.aliases)):
+        return f"{ref.vocabulary} term {ref.label[:50]!r} holds a NUL character"
+    if not 0 < len(ref.label) <= 200 or len(ref.slug) > 100:
+        return f"{ref.vocabulary} term {ref.label[:50]!r}: labels are 1 to 200 characters"
+    if ref.slug and slugify(ref.slug, allow_unicode=True) != ref.slug:
+        return (
+            f"{ref.vocabulary} term slug {ref.slug[:50]!r} is not a slug "
+            "(lower-case letters, digits, hyphens)"
+        )
+    if not (ref.slug or slugify(ref.label, allow_unicode=True)):
+        return f"{ref.vocabulary} term {ref.label!r} has no letters or digits"
+    return ""
+
+
+def check_new_items(records: list[Record]) -> list[IngestError]:
+    """A record that would create an item must have a title, and an empty
+    status or visibility cell is no default for one: it would publish."""
+    partial = [r for r in records if "title" not in r.fields or r.blank]
+    if not partial:
+        return []
+    known: set[str] = set()
+    for chunk in chunks(sorted({r.key for r in partial}), BATCH):
+        known.update(Resource.objects.filter(key__in=chunk).values_list("key", flat=True))
+    errors = []
+    for record in partial:
+        if record.key in known:
+            continue
+        if "title" not in record.fields:
+            errors.append(
+                record.error(
+                    f"{record.key[:100]!r} is not in the catalogue; a new item needs a title",
+                    "title",
+                )
             )
-        elif not (ref.slug or slugify(ref.label, allow_unicode=True)):
-            problems.append(f"{ref.vocabulary} term {ref.label!r} has no letters or digits")
-    return [record.error(p) for p in problems]
+        for name in record.blank:
+            if name == "title":
+                continue
+            choices = ", ".join(Status.values if name == "status" else Visibility.values)
+            errors.append(
+                record.error(
+                    f"{name} is empty; a new item needs one of {choices} (leave the column out "
+                    "for the default)",
+                    name,
+                )
+            )
+    return errors
+
+
+def check_new_terms(records: list[Record], terms: TermIndex) -> None:
+    """Refuse a file that would create more new terms than the limit:
+    a page of a hundred thousand junk tags should not become a vocabulary."""
+    limit = settings.SHELF_IMPORT_MAX_NEW_TERMS
+    new: dict[tuple[str, str], Record] = {}
+    for record in records:
+        for ref in record.terms:
+            if terms.find(ref) is None:
+                new.setdefault((ref.vocabulary, ref.slug or fold(ref.label)), record)
+                if len(new) > limit:
+                    raise record.error(
+                        f"this file would create more than {limit} new terms (tags not in the "
+                        "taxonomy become topics); add them to the taxonomy or raise "
+                        "SHELF_IMPORT_MAX_NEW_TERMS"
+                    )
 
 
 def drop_duplicates(records: list[Record], report: Report) -> list[Record]:
@@ -198,7 +318,7 @@ class TermIndex:
         for alias in term.aliases:
             self.by_alias.setdefault((term.vocabulary, fold(alias)), term)
 
-    def resolve(self, ref: TermRef) -> Term:
+    def find(self, ref: TermRef) -> Term | None:
         if ref.slug:
             term = self.by_slug.get((ref.vocabulary, ref.slug))
         else:
@@ -211,9 +331,17 @@ class TermIndex:
                 or self.by_slug.get((ref.vocabulary, ref.label))
             )
         if term is None:
-            slug = ref.slug or slugify(ref.label, allow_unicode=True)[:100].strip("-")
-            term = self.by_slug.get((ref.vocabulary, slug))
+            term = self.by_slug.get((ref.vocabulary, self.slug_of(ref)))
+        return term
+
+    @staticmethod
+    def slug_of(ref: TermRef) -> str:
+        return ref.slug or slugify(ref.label, allow_unicode=True)[:100].strip("-")
+
+    def resolve(self, ref: TermRef) -> Term:
+        term = self.find(ref)
         if term is None:
+            slug = self.slug_of(ref)
             aliases = list(dict.fromkeys(ref.aliases))
             term = Term.objects.create(
                 vocabulary=ref.vocabulary, slug=slug, label=ref.label, aliases=aliases
@@ -238,13 +366,80 @@ def with_language_term(record: Record) -> list[TermRef]:
     ]
 
 
-def owned_term_ids(record: Record, term_ids: set[int], terms: TermIndex) -> set[int]:
-    """The resource's current terms in the vocabularies the record speaks for."""
-    if "terms" not in record.fields:
-        return set()
-    if record.vocabularies is None:
-        return set(term_ids)
-    return {t for t in term_ids if terms.vocabulary_of(t) in record.vocabularies}
+def serialise(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def remember(
+    record: Record,
+    resource: Resource,
+    old_term_ids: set[int],
+    new_term_ids: set[int],
+    terms: TermIndex,
+    values: dict,
+    overwrite: bool,
+) -> tuple[list[str], list[str], set[int]]:
+    """Copy what the record gives onto ``resource``, except what was
+    changed since its source last gave it (``values``, updated here to what
+    the source gives now). The changed fields, the kept ones, and the terms
+    the resource should have."""
+    changed, kept = [], []
+    for name in SCALAR_FIELDS:
+        if name not in record.fields:
+            continue
+        new = value_of(record, name)
+        current = getattr(resource, name)
+        before = values.get(name, MISSING)
+        values[name] = serialise(new)
+        if current == new:
+            continue
+        curated = before is not MISSING and before != serialise(current)
+        if name == "date_precision" and "date" in kept:
+            continue  # goes with its date
+        if curated and not overwrite:
+            kept.append(name)
+            continue
+        setattr(resource, name, new)
+        changed.append(name)
+
+    owned: tuple[str, ...] = ()
+    if "terms" in record.fields:
+        owned = tuple(VOCABULARY_NAMES) if record.vocabularies is None else record.vocabularies
+    want = set(old_term_ids)
+    for vocabulary in owned:
+        new = {t for t in new_term_ids if terms.vocabulary_of(t) == vocabulary}
+        current = {t for t in old_term_ids if terms.vocabulary_of(t) == vocabulary}
+        before = values.get("terms:" + vocabulary, MISSING)
+        values["terms:" + vocabulary] = sorted(new)
+        if new == current:
+            continue
+        if before is not MISSING and set(before) != current and not overwrite:
+            kept.append(f"terms ({vocabulary})")
+            continue
+        want = (want - current) | new
+    # The language term of a record that gives its language (and no terms).
+    want |= {t for t in new_term_ids if terms.vocabulary_of(t) not in owned}
+    return changed, kept, want
+
+
+def load_baselines(existing: dict, origin: str) -> dict[int, Baseline]:
+    if not origin or not existing:
+        return {}
+    ids = [resource.id for resource, _ in existing.values()]
+    return {b.resource_id: b for b in Baseline.objects.filter(source=origin, resource_id__in=ids)}
+
+
+def save_baselines(origin: str, remembered: list, baselines: dict[int, Baseline]) -> None:
+    new, changed = [], []
+    for resource, values in remembered:
+        baseline = baselines.get(resource.id)
+        if baseline is None:
+            new.append(Baseline(resource_id=resource.id, source=origin, values=values))
+        else:
+            baseline.values = values
+            changed.append(baseline)
+    Baseline.objects.bulk_create(new, batch_size=BATCH)
+    Baseline.objects.bulk_update(changed, ["values"], batch_size=BATCH)
 
 
 class SlugAllocator:
@@ -314,18 +509,12 @@ def value_of(record: Record, name: str):
     return value
 
 
-def apply(record: Record, resource: Resource, slugs: SlugAllocator) -> list[str]:
-    """Copy the record onto an existing resource; the names of changed fields."""
-    changed = []
-    for name in SCALAR_FIELDS:
-        if name in record.fields and getattr(resource, name) != (value := value_of(record, name)):
-            setattr(resource, name, value)
-            changed.append(name)
+def apply_slug(record: Record, resource: Resource, slugs: SlugAllocator) -> list[str]:
     if record.slug and record.slug != resource.slug:
         slugs.claim(record.slug, record, resource.id)
         resource.slug = record.slug
-        changed.append("slug")
-    return changed
+        return ["slug"]
+    return []
 
 
 def link(records: list[Record], report: Report) -> None:
@@ -353,9 +542,16 @@ def link(records: list[Record], report: Report) -> None:
     created = {key for key, _ in report.created}
     updated = dict(report.updated)
     now = timezone.now()
+    errors = []
     for record in linking:
         if missing := [k for k in [*record.translations, record.supersedes] if k and k not in ids]:
-            raise record.error(f"{missing[0]!r} is neither in this file nor in the catalogue")
+            name = "supersedes" if record.supersedes in missing else "translations"
+            message = f"{missing[0][:100]!r} is neither in this file nor in the catalogue"
+            errors.append(record.error(message, name))
+    if errors:
+        raise combine(errors)
+    moved = []
+    for record in linking:
         resource_id = ids[record.key]
         changed = []
         if "translations" in record.fields:
@@ -373,6 +569,7 @@ def link(records: list[Record], report: Report) -> None:
             if want_id != supersedes[resource_id]:
                 supersedes[resource_id] = want_id
                 changed.append("supersedes")
+                moved.append(record)
                 Resource.objects.filter(id=resource_id).update(supersedes_id=want_id)
         if not changed or record.key in created:
             continue
@@ -383,6 +580,26 @@ def link(records: list[Record], report: Report) -> None:
             report.unchanged.remove(record.key)
             report.ids.append(resource_id)
         updated[record.key] += changed
+    check_cycles(moved, ids, supersedes)
+
+
+def check_cycles(records: list[Record], ids: dict[str, int], supersedes: dict) -> None:
+    """An edition cannot supersede, through others, the item it is."""
+    errors = []
+    for record in records:
+        start = ids[record.key]
+        seen, current = {start}, supersedes.get(start)
+        while current is not None:
+            if current in seen:
+                errors.append(record.error("supersedes makes a cycle of editions", "supersedes"))
+                break
+            seen.add(current)
+            if current not in supersedes:
+                row = Resource.objects.filter(id=current).values_list("supersedes_id", flat=True)
+                supersedes[current] = row.first()
+            current = supersedes[current]
+    if errors:
+        raise combine(errors)
 
 
 def write(new, changed, term_rows, replace_terms, report: Report) -> None:

@@ -181,11 +181,14 @@ def to_record(item: Item, taxonomy: Taxonomy, reader: TypeReader) -> Record:
     terms += publishers
     terms += reader.types(title)
     terms.append(language_term(language))
+    values = {"title": title, "summary": summary, "date": date, "date_precision": precision}
+    values["language"] = language
     return Record(
         line=item.line,
         key=KEY_PREFIX + key_slug,
         title=title,
-        fields=FIELDS,
+        # What the item does not give (an undated item) is left as it is.
+        fields=tuple(f for f in FIELDS if f == "terms" or values.get(f)),
         summary=summary,
         date=date,
         date_precision=precision,

@@ -102,16 +102,16 @@ class MalformedTestCase(BaseTestCase):
     def test_it_reports_csv_rows_by_line(self):
         text = "key,title,date,audiences\na,One,2020,Parents\nb,Two,2020-13,Parents\nc,Three\n"
         message = self.refused("x.csv", text)
-        self.assertTrue(message.startswith(":3: date '2020-13'"), message)
+        self.assertTrue(message.startswith(":3:3: date '2020-13'"), message)
         self.assertIn(":4: 2 fields, but the header has 4 columns", message)
 
     def test_it_counts_lines_inside_quoted_fields(self):
         text = 'key,title,status\na,"One\nwith a newline",published\nb,Two,lost\n'
-        self.assertTrue(self.refused("x.csv", text).startswith(":4: status 'lost'"))
+        self.assertTrue(self.refused("x.csv", text).startswith(":4:3: status 'lost'"))
 
     def test_it_refuses_unknown_csv_columns(self):
         message = self.refused("x.csv", "key,title,audience\na,One,Parents\n")
-        self.assertIn(":1: unknown columns 'audience'", message)
+        self.assertIn(":1:3: unknown columns 'audience'", message)
 
     def test_it_refuses_a_listing_given_as_csv(self):
         message = self.refused("x.csv", SAMPLE.read_text(encoding="utf-8"))
@@ -121,16 +121,20 @@ class MalformedTestCase(BaseTestCase):
         message = self.refused(
             "x.json", '{"resources": [\n{"key": "a", "title": "One"},\n{"key": }\n]}'
         )
-        self.assertTrue(message.startswith(":3: not valid JSON"), message)
+        self.assertTrue(message.startswith(":3:9: not valid JSON: Expecting value"), message)
 
-    def test_it_reports_json_records_by_number(self):
+    def test_it_reports_json_records_by_line_column_and_number(self):
         text = (
-            '[{"key": "a", "title": "One"}, {"key": "b"},\n'
+            '[{"key": "a", "title": "One"}, {"title": "B"},\n'
             '{"key": "c", "title": "T", "terms": {"mood": ["x"]}}]'
         )
         message = self.refused("x.json", text)
-        self.assertTrue(message.startswith(": record 2: the title is missing"), message)
-        self.assertIn("record 3: unknown vocabulary 'mood'", message)
+        self.assertTrue(message.startswith(":1:32: record 2: the key is missing"), message)
+        self.assertIn(":2:1: record 3: unknown vocabulary 'mood'", message)
+
+    def test_it_needs_a_title_for_a_new_json_item(self):
+        message = self.refused("x.json", '[{"key": "a", "title": "One"}, {"key": "b"}]')
+        self.assertIn(": record 2: 'b' is not in the catalogue; a new item needs a title", message)
 
     def test_it_refuses_links_to_unknown_keys(self):
         text = (
