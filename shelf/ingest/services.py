@@ -89,14 +89,17 @@ def import_records(
             remembered: list[tuple[Resource, dict]] = []
             slugs.preload(base_slug(r) for r in chunk)
             for record in chunk:
-                term_ids = {terms.resolve(ref).id for ref in with_language_term(record)}
+                # In the source's order: the first publisher is the lead one.
+                term_ids = list(
+                    dict.fromkeys(terms.resolve(r).id for r in with_language_term(record))
+                )
                 found = existing.get(record.key)
                 if found is None:
                     resource = new_resource(record, slugs)
                     new.append((resource, term_ids))
                     report.created.append((record.key, record.title))
                     values: dict = {}
-                    remember(record, resource, set(), term_ids, terms, values, True)
+                    remember(record, resource, [], term_ids, terms, values, True)
                     remembered.append((resource, values))
                     continue
                 resource, old_term_ids = found
@@ -290,12 +293,12 @@ def chunks(items: list, size: int):
         yield items[start : start + size]
 
 
-def load_existing(keys: list[str]) -> dict[str, tuple[Resource, set[int]]]:
+def load_existing(keys: list[str]) -> dict[str, tuple[Resource, list[int]]]:
     resources = {r.id: r for r in Resource.objects.filter(key__in=keys)}
-    term_ids: dict[int, set[int]] = {rid: set() for rid in resources}
-    rows = Resource.terms.through.objects.filter(resource_id__in=list(resources))
+    term_ids: dict[int, list[int]] = {rid: [] for rid in resources}
+    rows = Resource.terms.through.objects.filter(resource_id__in=list(resources)).order_by("id")
     for resource_id, term_id in rows.values_list("resource_id", "term_id"):
-        term_ids[resource_id].add(term_id)
+        term_ids[resource_id].append(term_id)
     return {r.key: (r, term_ids[r.id]) for r in resources.values()}
 
 
@@ -373,12 +376,12 @@ def serialise(value):
 def remember(
     record: Record,
     resource: Resource,
-    old_term_ids: set[int],
-    new_term_ids: set[int],
+    old_term_ids: list[int],
+    new_term_ids: list[int],
     terms: TermIndex,
     values: dict,
     overwrite: bool,
-) -> tuple[list[str], list[str], set[int]]:
+) -> tuple[list[str], list[str], list[int]]:
     """Copy what the record gives onto ``resource``, except what was
     changed since its source last gave it (``values``, updated here to what
     the source gives now). The changed fields, the kept ones, and the terms
@@ -405,21 +408,34 @@ def remember(
     owned: tuple[str, ...] = ()
     if "terms" in record.fields:
         owned = tuple(VOCABULARY_NAMES) if record.vocabularies is None else record.vocabularies
-    want = set(old_term_ids)
+    vocabulary_of = terms.vocabulary_of
+    replaced = set()
     for vocabulary in owned:
-        new = {t for t in new_term_ids if terms.vocabulary_of(t) == vocabulary}
-        current = {t for t in old_term_ids if terms.vocabulary_of(t) == vocabulary}
+        new = [t for t in new_term_ids if vocabulary_of(t) == vocabulary]
+        current = [t for t in old_term_ids if vocabulary_of(t) == vocabulary]
         before = values.get("terms:" + vocabulary, MISSING)
-        values["terms:" + vocabulary] = sorted(new)
-        if new == current:
+        values["terms:" + vocabulary] = new if vocabulary in ORDERED else sorted(new)
+        if same_terms(vocabulary, new, current):
             continue
-        if before is not MISSING and set(before) != current and not overwrite:
+        if before is not MISSING and not same_terms(vocabulary, before, current) and not overwrite:
             kept.append(f"terms ({vocabulary})")
             continue
-        want = (want - current) | new
-    # The language term of a record that gives its language (and no terms).
-    want |= {t for t in new_term_ids if terms.vocabulary_of(t) not in owned}
+        replaced.add(vocabulary)
+    # Rows in order: kept vocabularies as they were, replaced ones as the
+    # record gives them, and the language term of a record that gives its
+    # language (and no terms).
+    want = [t for t in old_term_ids if vocabulary_of(t) not in replaced]
+    want += [t for t in new_term_ids if vocabulary_of(t) in replaced]
+    want += [t for t in new_term_ids if vocabulary_of(t) not in owned and t not in want]
     return changed, kept, want
+
+
+# Vocabularies whose order is the source's and means something.
+ORDERED = ("publisher",)
+
+
+def same_terms(vocabulary: str, a: list[int], b: list[int]) -> bool:
+    return list(a) == list(b) if vocabulary in ORDERED else set(a) == set(b)
 
 
 def load_baselines(existing: dict, origin: str) -> dict[int, Baseline]:
