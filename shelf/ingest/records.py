@@ -8,7 +8,14 @@ resources and writes them.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.text import slugify
+
+from shelf.catalogue.models import VOCABULARY_NAMES, Status, Visibility
 
 # The resource fields a record can carry. A format lists the ones its
 # source really provides in ``Record.fields``; the others are left alone on
@@ -76,7 +83,9 @@ MAX_ERRORS = 100
 
 
 def combine(errors: list[IngestError], limit: int = MAX_ERRORS) -> IngestError:
-    """The first error, carrying the next ones (up to ``limit`` in all)."""
+    """The first error, carrying the next ones (up to ``limit`` in all), in
+    the order of the file."""
+    errors = sorted(errors, key=lambda e: (e.line or 0, e.column or 0))
     first = errors[0]
     first.more = errors[1:limit]
     first.not_shown = max(0, len(errors) - limit)
@@ -158,3 +167,81 @@ def parse_date(text: str) -> tuple[datetime.date | None, str]:
         return datetime.date(*numbers), precision
     except ValueError as e:
         raise ValueError(f"{text!r}: {e}") from None
+
+
+_BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def has_nul(value) -> bool:
+    return isinstance(value, str) and "\x00" in value
+
+
+def validate(record: Record) -> list[IngestError]:
+    problems: list[tuple[str, str]] = []  # (field, message)
+    given = set(record.fields)
+    if not record.key or len(record.key) > 300:
+        problems.append(("key", "the key must be 1 to 300 characters"))
+    if "title" in given or record.title:
+        if not record.title or len(record.title) > 500:
+            problems.append(("title", "the title must be 1 to 500 characters"))
+        elif not slugify(record.title, allow_unicode=True) and not record.slug:
+            problems.append(("title", "the title has no letters or digits"))
+    if record.slug and (
+        len(record.slug) > 200 or slugify(record.slug, allow_unicode=True) != record.slug
+    ):
+        problems.append(
+            ("slug", f"{record.slug!r} is not a slug (lower-case letters, digits, hyphens)")
+        )
+    if "language" in given and record.language and not _BCP47.match(record.language):
+        problems.append(
+            ("language", f"{record.language!r} is not a BCP 47 language tag (en, fr, zh-Hans)")
+        )
+    if "status" in given and record.status not in Status.values:
+        problems.append(
+            ("status", f"status {record.status!r} is not one of {', '.join(Status.values)}")
+        )
+    if "visibility" in given and record.visibility not in Visibility.values:
+        problems.append(
+            (
+                "visibility",
+                f"visibility {record.visibility!r} is not one of {', '.join(Visibility.values)}",
+            )
+        )
+    if "date" in given and bool(record.date) != bool(record.date_precision):
+        problems.append(("date", "a date needs its precision (year, month or day)"))
+    if "source_url" in given and record.source_url:
+        try:
+            URLValidator()(record.source_url)
+        except ValidationError:
+            problems.append(("source_url", f"{record.source_url[:100]!r} is not a URL"))
+        if len(record.source_url) > 1000:
+            problems.append(("source_url", "the source URL is longer than 1000 characters"))
+    if record.supersedes and record.supersedes == record.key:
+        problems.append(("supersedes", "an item cannot supersede itself"))
+    for name in ("key", "slug", "title", "summary", "body", "source_url", "supersedes"):
+        if has_nul(getattr(record, name)):
+            problems.append((name, f"{name} holds a NUL character"))
+    if any(has_nul(k) for k in record.translations):
+        problems.append(("translations", "translations hold a NUL character"))
+    for ref in record.terms:
+        problem = term_problem(ref)
+        if problem:
+            problems.append((ref.vocabulary, problem))
+    return [record.error(message, name) for name, message in problems]
+
+
+def term_problem(ref: TermRef) -> str:
+    if ref.vocabulary not in VOCABULARY_NAMES:
+        return f"unknown vocabulary {ref.vocabulary!r}"
+    if has_nul(ref.label) or has_nul(ref.slug) or any(map(has_nul, ref.aliases)):
+        return f"{ref.vocabulary} term {ref.label[:50]!r} holds a NUL character"
+    if not 0 < len(ref.label) <= 200 or len(ref.slug) > 100:
+        return f"{ref.vocabulary} term {ref.label[:50]!r}: labels are 1 to 200 characters"
+    if ref.slug and slugify(ref.slug, allow_unicode=True) != ref.slug:
+        return (
+            f"{ref.vocabulary} term slug {ref.slug[:50]!r} is not a slug "
+            "(lower-case letters, digits, hyphens)"
+        )
+    if not (ref.slug or slugify(ref.label, allow_unicode=True)):
+        return f"{ref.vocabulary} term {ref.label!r} has no letters or digits"
+    return ""

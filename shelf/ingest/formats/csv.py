@@ -34,7 +34,15 @@ from typing import IO
 
 from django.utils.text import slugify
 
-from shelf.ingest.records import IngestError, Record, TermRef, combine, format_date, parse_date
+from shelf.ingest.records import (
+    IngestError,
+    Record,
+    TermRef,
+    combine,
+    format_date,
+    parse_date,
+    validate,
+)
 from shelf.lib import spreadsheet
 from shelf.lib.spreadsheet import restore
 
@@ -122,7 +130,8 @@ def parse(text: str, *, taxonomy=None) -> list[Record]:
             errors += row_errors(line, header, row, records)
         line = reader.line_num + 1
     if errors:
-        raise combine(errors)
+        # Every error of the file at once: the good rows' too.
+        raise combine(errors + [e for r in records for e in validate(r)])
     return records
 
 

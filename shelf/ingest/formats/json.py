@@ -27,7 +27,15 @@ import re
 from typing import IO
 
 from shelf.catalogue.models import VOCABULARY_NAMES
-from shelf.ingest.records import IngestError, Record, TermRef, combine, format_date, parse_date
+from shelf.ingest.records import (
+    IngestError,
+    Record,
+    TermRef,
+    combine,
+    format_date,
+    parse_date,
+    validate,
+)
 
 NAME = "json"
 EXTENSIONS = (".json",)
@@ -106,6 +114,8 @@ def parse(text: str, *, taxonomy=None) -> list[Record]:
         else:
             records.append(record)
     if errors:
+        # Every error of the file at once: the good records' too.
+        errors += [e for r in records for e in validate(r)]
         place(text, errors)
         raise combine(errors)
     return records
