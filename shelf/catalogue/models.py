@@ -190,7 +190,7 @@ class Resource(models.Model):
     def publishers(self) -> list[Term]:
         """In the source's order: the first is the lead publisher, cited first."""
         found = [t for t in self.terms.all() if t.vocabulary == "publisher"]
-        if len(found) < 2:
+        if len(found) < 2 or getattr(self, "publishers_in_order", False):
             return found
         if all(hasattr(t, "row") for t in found):
             return sorted(found, key=lambda t: t.row)

@@ -6,7 +6,9 @@ from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
+from django.http import QueryDict
 
+from shelf.catalogue.browse import browse, parse
 from shelf.catalogue.models import Resource, Term
 from shelf.ingest.tests.factories import item, listing
 from shelf.test import BaseTestCase
@@ -198,6 +200,9 @@ class PublisherOrderTestCase(BaseTestCase):
                 [t.slug for t in detail.terms_by_vocabulary()["publisher"]],
                 ["interpol", "icmec", "hcch"],
             )
+            (found,) = browse(parse(QueryDict("")), None).resources
+            with self.assertNumQueries(0):
+                self.assertEqual([t.slug for t in found.publishers], ["interpol", "icmec", "hcch"])
             out = StringIO()
             call_command("export", "--format", "json", stdout=out)
             exported = json.loads(out.getvalue())["resources"][0]["terms"]["publisher"]
