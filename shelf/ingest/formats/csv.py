@@ -21,7 +21,8 @@ an error for a row that creates an item, never a default.
 Read: UTF-8 (with or without a byte order mark) or UTF-16, comma,
 semicolon (Excel in comma-decimal locales) or tab separated, found from
 the header. Cells written neutralised against formula injection
-(``'=x``, see :mod:`shelf.lib.spreadsheet`) read back as ``=x``. Export
+(``'=x``, see :mod:`shelf.lib.spreadsheet`) read back as ``=x``; a CRLF
+inside a quoted cell is read as LF, a lone CR is kept. Export
 writes UTF-8 with a byte order mark (so spreadsheet programs read Arabic
 and Chinese right), every column, through that same safe writer.
 """
