@@ -330,10 +330,11 @@ def remember(
     if "terms" in record.fields:
         owned = tuple(VOCABULARY_NAMES) if record.vocabularies is None else record.vocabularies
     vocabulary_of = terms.vocabulary_of
+    new_by, old_by = group(new_term_ids, vocabulary_of), group(old_term_ids, vocabulary_of)
     replaced = set()
     for vocabulary in owned:
-        new = [t for t in new_term_ids if vocabulary_of(t) == vocabulary]
-        current = [t for t in old_term_ids if vocabulary_of(t) == vocabulary]
+        new = new_by.get(vocabulary, [])
+        current = old_by.get(vocabulary, [])
         before = values.get("terms:" + vocabulary, MISSING)
         values["terms:" + vocabulary] = new if vocabulary in ORDERED else sorted(new)
         if same_terms(vocabulary, new, current):
@@ -349,6 +350,13 @@ def remember(
     want += [t for t in new_term_ids if vocabulary_of(t) in replaced]
     want += [t for t in new_term_ids if vocabulary_of(t) not in owned and t not in want]
     return changed, kept, want
+
+
+def group(term_ids: list[int], vocabulary_of) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = {}
+    for t in term_ids:
+        grouped.setdefault(vocabulary_of(t), []).append(t)
+    return grouped
 
 
 # Vocabularies whose order is the source's and means something.
