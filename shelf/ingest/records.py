@@ -8,6 +8,7 @@ resources and writes them.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -170,6 +171,9 @@ def parse_date(text: str) -> tuple[datetime.date | None, str]:
 
 
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+STATUSES = frozenset(Status.values)
+VISIBILITIES = frozenset(Visibility.values)
+VOCABULARIES = frozenset(VOCABULARY_NAMES)
 
 
 def has_nul(value) -> bool:
@@ -196,11 +200,11 @@ def validate(record: Record) -> list[IngestError]:
         problems.append(
             ("language", f"{record.language!r} is not a BCP 47 language tag (en, fr, zh-Hans)")
         )
-    if "status" in given and record.status not in Status.values:
+    if "status" in given and record.status not in STATUSES:
         problems.append(
             ("status", f"status {record.status!r} is not one of {', '.join(Status.values)}")
         )
-    if "visibility" in given and record.visibility not in Visibility.values:
+    if "visibility" in given and record.visibility not in VISIBILITIES:
         problems.append(
             (
                 "visibility",
@@ -231,17 +235,28 @@ def validate(record: Record) -> list[IngestError]:
 
 
 def term_problem(ref: TermRef) -> str:
-    if ref.vocabulary not in VOCABULARY_NAMES:
+    if ref.vocabulary not in VOCABULARIES:
         return f"unknown vocabulary {ref.vocabulary!r}"
     if has_nul(ref.label) or has_nul(ref.slug) or any(map(has_nul, ref.aliases)):
         return f"{ref.vocabulary} term {ref.label[:50]!r} holds a NUL character"
     if not 0 < len(ref.label) <= 200 or len(ref.slug) > 100:
         return f"{ref.vocabulary} term {ref.label[:50]!r}: labels are 1 to 200 characters"
-    if ref.slug and slugify(ref.slug, allow_unicode=True) != ref.slug:
+    if ref.slug and not is_slug(ref.slug):
         return (
             f"{ref.vocabulary} term slug {ref.slug[:50]!r} is not a slug "
             "(lower-case letters, digits, hyphens)"
         )
-    if not (ref.slug or slugify(ref.label, allow_unicode=True)):
+    if not ref.slug and not makes_slug(ref.label):
         return f"{ref.vocabulary} term {ref.label!r} has no letters or digits"
     return ""
+
+
+# A file names the same few hundred terms over and over; slugify is slow.
+@functools.lru_cache(maxsize=4096)
+def is_slug(text: str) -> bool:
+    return slugify(text, allow_unicode=True) == text
+
+
+@functools.lru_cache(maxsize=4096)
+def makes_slug(text: str) -> bool:
+    return bool(slugify(text, allow_unicode=True))
