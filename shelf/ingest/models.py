@@ -13,7 +13,8 @@ class Baseline(models.Model):
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
     # "listing", "csv", "json", or what ``shelf import --source`` names.
     source = models.CharField(max_length=100)
-    # {"summary": "...", "date": "2020-03-01", "terms:audience": [3, 7], ...}
+    # {"title": "...", "summary": "#<digest>", "date": "2020-03-01",
+    #  "terms:audience": [3, 7], ...}: long texts as a digest of them.
     values = models.JSONField(default=dict)
 
     class Meta:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -100,7 +101,7 @@ def import_records(
                     continue
                 resource, old_term_ids = found
                 baseline = baselines.get(resource.id)
-                values = dict(baseline.values) if baseline else {}
+                values = dict(baseline[1]) if baseline else {}
                 fields, kept, want = remember(
                     record, resource, old_term_ids, term_ids, terms, values, overwrite_curated
                 )
@@ -116,7 +117,7 @@ def import_records(
                     report.updated.append((record.key, fields))
                 else:
                     report.unchanged.append(record.key)
-                if baseline is None or values != baseline.values:
+                if baseline is None or values != baseline[1]:
                     remembered.append((resource, values))
             write(new, changed, term_rows, replace_terms, report)
             if origin:
@@ -291,7 +292,13 @@ def with_language_term(record: Record) -> list[TermRef]:
 
 
 def serialise(value):
-    return value.isoformat() if isinstance(value, datetime.date) else value
+    """A field's value as a baseline keeps it: long texts (summaries,
+    bodies) only as a digest, which is all a comparison needs."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str) and len(value) > 40:
+        return "#" + hashlib.blake2b(value.encode(), digest_size=12).hexdigest()
+    return value
 
 
 def remember(
@@ -367,22 +374,23 @@ def same_terms(vocabulary: str, a: list[int], b: list[int]) -> bool:
     return list(a) == list(b) if vocabulary in ORDERED else set(a) == set(b)
 
 
-def load_baselines(existing: dict, origin: str) -> dict[int, Baseline]:
+def load_baselines(existing: dict, origin: str) -> dict[int, tuple[int, dict]]:
+    """resource id -> (baseline id, values); plain rows, no model instances."""
     if not origin or not existing:
         return {}
     ids = [resource.id for resource, _ in existing.values()]
-    return {b.resource_id: b for b in Baseline.objects.filter(source=origin, resource_id__in=ids)}
+    rows = Baseline.objects.filter(source=origin, resource_id__in=ids)
+    return {r: (i, v) for i, r, v in rows.values_list("id", "resource_id", "values")}
 
 
-def save_baselines(origin: str, remembered: list, baselines: dict[int, Baseline]) -> None:
+def save_baselines(origin: str, remembered: list, baselines: dict) -> None:
     new, changed = [], []
     for resource, values in remembered:
-        baseline = baselines.get(resource.id)
-        if baseline is None:
-            new.append(Baseline(resource_id=resource.id, source=origin, values=values))
+        if resource.id in baselines:
+            baseline_id = baselines[resource.id][0]
+            changed.append(Baseline(id=baseline_id, resource_id=resource.id, values=values))
         else:
-            baseline.values = values
-            changed.append(baseline)
+            new.append(Baseline(resource_id=resource.id, source=origin, values=values))
     Baseline.objects.bulk_create(new, batch_size=BATCH)
     Baseline.objects.bulk_update(changed, ["values"], batch_size=BATCH)
 
