@@ -95,9 +95,8 @@ def import_records(
                     resource = new_resource(record, slugs)
                     new.append((resource, term_ids))
                     report.created.append((record.key, record.title))
-                    values: dict = {}
-                    remember(record, resource, [], term_ids, terms, values, True)
-                    remembered.append((resource, values))
+                    if origin:
+                        remembered.append((resource, first_values(record, term_ids, terms)))
                     continue
                 resource, old_term_ids = found
                 baseline = baselines.get(resource.id)
@@ -117,7 +116,7 @@ def import_records(
                     report.updated.append((record.key, fields))
                 else:
                     report.unchanged.append(record.key)
-                if baseline is None or values != baseline[1]:
+                if origin and (baseline is None or values != baseline[1]):
                     remembered.append((resource, values))
             write(new, changed, term_rows, replace_terms, report)
             if origin:
@@ -372,6 +371,17 @@ ORDERED = ("publisher",)
 
 def same_terms(vocabulary: str, a: list[int], b: list[int]) -> bool:
     return list(a) == list(b) if vocabulary in ORDERED else set(a) == set(b)
+
+
+def first_values(record: Record, term_ids: list[int], terms: TermIndex) -> dict:
+    """The baseline of a resource the record creates: what it gives."""
+    values = {n: serialise(value_of(record, n)) for n in SCALAR_FIELDS if n in record.fields}
+    if "terms" in record.fields:
+        grouped = group(term_ids, terms.vocabulary_of)
+        for vocabulary in VOCABULARY_NAMES if record.vocabularies is None else record.vocabularies:
+            found = grouped.get(vocabulary, [])
+            values["terms:" + vocabulary] = found if vocabulary in ORDERED else sorted(found)
+    return values
 
 
 def load_baselines(existing: dict, origin: str) -> dict[int, tuple[int, dict]]:
