@@ -109,9 +109,14 @@ def sniff_delimiter(first_line: str) -> str:
 def parse(text: str, *, taxonomy=None) -> list[Record]:
     if not text.strip():
         raise IngestError("the file is empty")
-    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    first = text.split("\n", 1)[0].rstrip("\r")
+    # Excel may start a file with "sep=;", naming the delimiter.
+    declared = len(first) == 5 and first.lower().startswith("sep=")
+    delimiter = first[4] if declared else sniff_delimiter(first)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     try:
+        if declared:
+            next(reader)
         header = [h.strip().lower() for h in next(reader)]
     except csv.Error as e:
         raise IngestError(f"not valid CSV: {e}", 1) from None

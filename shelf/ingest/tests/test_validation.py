@@ -179,6 +179,12 @@ class ValidationTestCase(BaseTestCase):
             ["parents", "teachers"],
         )
 
+    def test_it_reads_the_delimiter_excel_declares(self):
+        run(self.write("sep=;\nkey;title;summary\nt:1;Guide;Un, deux\n;;\n", "x.csv"))
+        self.assertEqual(Resource.objects.get().summary, "Un, deux")
+        message = self.refused("sep=;\nkey;title;status\nt:9;Nine;lost\n", "y.csv")
+        self.assertIn("FILE:3:3: status 'lost'", message)
+
     # Listings: junk tags, truncated pages.
 
     @override_settings(SHELF_IMPORT_MAX_NEW_TERMS=50)
