@@ -19,9 +19,10 @@ from django.utils.text import slugify
 from shelf.catalogue.models import VOCABULARY_NAMES, Status, Visibility
 
 # The resource fields a record can carry. A format lists the ones its
-# source really provides in ``Record.fields``; the others are left alone on
-# existing resources (a listing says nothing about visibility, so an
-# editor's "members only" survives a re-import).
+# source really provides, with a value, in ``Record.fields``; the others are
+# left alone on existing resources (a listing says nothing about visibility,
+# so an editor's "members only" survives a re-import, and an empty cell
+# never clears or widens anything).
 FIELDS = (
     "slug",
     "title",

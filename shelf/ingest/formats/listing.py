@@ -14,6 +14,11 @@ brackets and a date, and ends in "Read More"::
 The page's "Filter by" sidebar and everything after it are ignored. The two
 blank lines after a title are what tell items apart, so an item whose tags
 line is empty still parses.
+
+Publishers keep the order the page gives (the first is the lead publisher);
+an item naming none gets its collection's publisher when the taxonomy
+declares one. A page whose last summary lacks the "Read More" the others
+end in was cut short, and is refused rather than written.
 """
 
 from __future__ import annotations
