@@ -78,8 +78,11 @@ class Command(BaseCommand):
                 write(f"  update     {key}  ({', '.join(fields)})")
             for key in report.unchanged:
                 write(f"  unchanged  {key}")
-        for key, kept in report.kept:
+        shown = report.kept if report.dry_run or verbosity >= 2 else report.kept[:20]
+        for key, kept in shown:
             write(f"  kept curator's {', '.join(kept)} for {key}")
+        if len(shown) < len(report.kept):
+            write(f"  ... and {len(report.kept) - len(shown)} more (-v 2 lists them all)")
         if report.kept:
             write(
                 f"  {len(report.kept)} items keep changes made since the last import from this "
