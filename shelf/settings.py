@@ -295,6 +295,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 SHELF_MAX_UPLOAD_MB = envint("SHELF_MAX_UPLOAD_MB", "50")
+# One imported file may create at most this many new terms (tags not in
+# the taxonomy become topics): a page of 100k junk tags is refused whole.
+SHELF_IMPORT_MAX_NEW_TERMS = envint("SHELF_IMPORT_MAX_NEW_TERMS", "1000")
 # Uploads above 2.5 MB stream to a temporary file instead of memory; the
 # rest of a request body (form fields) stays capped at Django's 2.5 MB.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

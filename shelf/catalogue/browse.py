@@ -252,13 +252,42 @@ def attach_terms(resources: list[Resource], engine) -> None:
     """Give each resource its terms from the engine (term ids per item, the
     small vocabularies cached), as if prefetched: no query at all."""
     by_id = engine.terms_by_id
+    found = {}
     for resource in resources:
-        found = [by_id[t] for t in engine.term_ids(resource.pk) if t in by_id]
-        found.sort(key=lambda t: (t.vocabulary, t.label))
+        terms = [by_id[t] for t in engine.term_ids(resource.pk) if t in by_id]
+        terms.sort(key=lambda t: (t.vocabulary, t.label))
+        found[resource.pk] = terms
+    order_publishers(found)
+    for resource in resources:
         cached = QuerySet(Term)
-        cached._result_cache = found
+        cached._result_cache = found[resource.pk]
         cached._prefetch_done = True
         resource._prefetched_objects_cache = {"terms": cached}
+        resource.publishers_in_order = True
+
+
+def order_publishers(found: dict[int, list[Term]]) -> None:
+    """Put the publishers of items that have several in their stored order
+    (the first is the lead publisher): one query for the whole page."""
+    several = [
+        pk for pk, terms in found.items() if sum(t.vocabulary == "publisher" for t in terms) > 1
+    ]
+    if not several:
+        return
+    rows = Resource.terms.through.objects.filter(
+        resource_id__in=several, term__vocabulary="publisher"
+    ).order_by("id")
+    position: dict[tuple[int, int], int] = {}
+    for i, (pk, term_id) in enumerate(rows.values_list("resource_id", "term_id")):
+        position[(pk, term_id)] = i
+    for pk in several:
+        found[pk].sort(
+            key=lambda t, pk=pk: (
+                t.vocabulary,
+                position.get((pk, t.id), 0) if t.vocabulary == "publisher" else 0,
+                t.label,
+            )
+        )
 
 
 def facet_list(query: Query, counts: dict[str, dict[str, int]], terms) -> list[Facet]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -95,8 +96,20 @@ class ResourceQuerySet(models.QuerySet):
 
     def with_terms(self) -> ResourceQuerySet:
         return self.prefetch_related(
-            models.Prefetch("terms", queryset=Term.objects.order_by("vocabulary", "label"))
+            models.Prefetch(
+                "terms",
+                queryset=Term.objects.annotate(row=term_row()).order_by("vocabulary", "label"),
+            )
         )
+
+
+def term_row() -> RawSQL:
+    """The id of the row linking a term to a resource, in a query through
+    ``Resource.terms`` (which joins that table under its own name, as
+    Django's prefetching does). Rows are written in the order the source
+    gives terms, so this is the publishers' order."""
+    table = Resource.terms.through._meta.db_table
+    return RawSQL(f'"{table}"."id"', ())  # noqa: S611 (a table name of ours, no input)
 
 
 class Resource(models.Model):
@@ -169,11 +182,21 @@ class Resource(models.Model):
         grouped: dict[str, list[Term]] = {name: [] for name in VOCABULARY_NAMES}
         for term in self.terms.all():
             grouped[term.vocabulary].append(term)
+        if len(grouped["publisher"]) > 1:
+            grouped["publisher"] = self.publishers
         return {name: terms for name, terms in grouped.items() if terms}
 
     @property
     def publishers(self) -> list[Term]:
-        return [t for t in self.terms.all() if t.vocabulary == "publisher"]
+        """In the source's order: the first is the lead publisher, cited first."""
+        found = [t for t in self.terms.all() if t.vocabulary == "publisher"]
+        if len(found) < 2 or getattr(self, "publishers_in_order", False):
+            return found
+        if all(hasattr(t, "row") for t in found):
+            return sorted(found, key=lambda t: t.row)
+        rows = Resource.terms.through.objects.filter(resource_id=self.pk, term__in=found)
+        order = {t: i for i, t in enumerate(rows.order_by("id").values_list("term_id", flat=True))}
+        return sorted(found, key=lambda t: order.get(t.id, len(order)))
 
     @property
     def language_label(self) -> str:

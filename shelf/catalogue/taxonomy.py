@@ -22,6 +22,9 @@ class TermSpec:
     aliases: tuple[str, ...] = field(default=())
     # {language code: label} for the interface languages.
     labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # A collection's publisher, as a publisher slug: items of the
+    # collection that name none are that publisher's.
+    publisher: str = ""
 
 
 def fold(text: str) -> str:
@@ -33,6 +36,7 @@ class Taxonomy:
     def __init__(self, specs: list[TermSpec]):
         self.specs = specs
         self._by_tag: dict[str, TermSpec] = {}
+        self._by_slug = {(spec.vocabulary, spec.slug): spec for spec in specs}
         for spec in specs:
             for name in (spec.label, *spec.aliases):
                 self._by_tag.setdefault(fold(name), spec)
@@ -50,6 +54,11 @@ class Taxonomy:
             if vocabulary not in VOCABULARY_NAMES:
                 raise ValueError(f"{path}: unknown vocabulary {vocabulary!r}")
             for slug, spec in terms.items():
+                publisher = spec.get("publisher", "")
+                if publisher and vocabulary != "collection":
+                    raise ValueError(
+                        f"{path}: {vocabulary}.{slug}: only a collection has a publisher"
+                    )
                 specs.append(
                     TermSpec(
                         vocabulary,
@@ -57,9 +66,20 @@ class Taxonomy:
                         spec["label"],
                         tuple(spec.get("aliases", ())),
                         dict(spec.get("labels", {})),
+                        publisher=publisher,
                     )
                 )
-        return cls(specs)
+        taxonomy = cls(specs)
+        for spec in specs:
+            if spec.publisher and taxonomy.get("publisher", spec.publisher) is None:
+                raise ValueError(
+                    f"{path}: collection.{spec.slug}: "
+                    f"no publisher {spec.publisher!r} in the taxonomy"
+                )
+        return taxonomy
+
+    def get(self, vocabulary: str, slug: str) -> TermSpec | None:
+        return self._by_slug.get((vocabulary, slug))
 
     def lookup(self, tag: str) -> TermSpec | None:
         return self._by_tag.get(fold(tag))

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from shelf.catalogue.models import Resource, Term
 from shelf.catalogue.taxonomy import Taxonomy, sync_terms
+from shelf.ingest.models import Baseline
 from shelf.ingest.signals import bulk_deleted, bulk_imported
 from shelf.lib import languages
 
@@ -374,6 +375,9 @@ def delete_batch(ids: list[int]) -> int:
     # Items someone attached something to (a file, say) go the slow, careful way.
     careful = set()
     for relation in Resource._meta.related_objects:
+        # What imports remember about an item goes with it, in bulk below.
+        if relation.related_model is Baseline:
+            continue
         if relation.one_to_many and relation.related_model is not Resource:
             rows = relation.related_model._base_manager.filter(
                 **{f"{relation.field.name}__in": ids}
@@ -385,6 +389,7 @@ def delete_batch(ids: list[int]) -> int:
     if not ids:
         return len(careful)
     Resource.terms.through.objects.filter(resource_id__in=ids).delete()
+    Baseline.objects.filter(resource_id__in=ids).delete()
     Resource.translations.through.objects.filter(
         Q(from_resource_id__in=ids) | Q(to_resource_id__in=ids)
     ).delete()

@@ -18,7 +18,9 @@ BATCH = 1000
 @dataclass
 class Row:
     resource: Resource
-    terms: dict[str, list[Term]]  # vocabulary -> terms sorted by slug, non-empty only
+    # vocabulary -> terms, non-empty only; sorted by slug, but publishers in
+    # their stored order (the first is the lead publisher)
+    terms: dict[str, list[Term]]
     translations: list[str]  # keys, sorted
     supersedes: str  # key or ""
 
@@ -41,8 +43,10 @@ def rows(queryset=None) -> Iterator[Row]:
     translations = Resource.translations.through.objects
     while batch := list(itertools.islice(ordered, BATCH)):
         by_resource: dict[int, list[Term]] = {r.id: [] for r in batch}
-        pairs = through.filter(resource_id__in=list(by_resource)).values_list(
-            "resource_id", "term_id"
+        pairs = (
+            through.filter(resource_id__in=list(by_resource))
+            .order_by("id")
+            .values_list("resource_id", "term_id")
         )
         for resource_id, term_id in pairs:
             by_resource[resource_id].append(terms[term_id])
@@ -56,7 +60,11 @@ def rows(queryset=None) -> Iterator[Row]:
                 grouped[term.vocabulary].append(term)
             yield Row(
                 resource,
-                {v: sorted(ts, key=lambda t: t.slug) for v, ts in grouped.items() if ts},
+                {v: in_order(v, ts) for v, ts in grouped.items() if ts},
                 sorted(linked[resource.id]),
                 resource.supersedes_key or "",
             )
+
+
+def in_order(vocabulary: str, terms: list[Term]) -> list[Term]:
+    return terms if vocabulary == "publisher" else sorted(terms, key=lambda t: t.slug)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,14 +16,15 @@ from django.utils.text import slugify
 from shelf.catalogue.models import VOCABULARY_NAMES, Resource, Status, Term, Visibility
 from shelf.catalogue.taxonomy import fold
 from shelf.curation import audit
-from shelf.ingest.records import FIELDS, IngestError, Record, TermRef, combine
+from shelf.ingest.models import Baseline
+from shelf.ingest.records import FIELDS, IngestError, Record, TermRef, combine, validate
 from shelf.ingest.signals import bulk_imported
 from shelf.lib import languages
 
 BATCH = 500
 # The plain columns a record sets; slug and the links are handled apart.
 SCALAR_FIELDS = tuple(f for f in FIELDS if f not in ("slug", "terms", "translations", "supersedes"))
-_BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+MISSING = object()
 
 
 @dataclass
@@ -37,17 +38,32 @@ class Report:
     new_terms: list[Term] = field(default_factory=list)
     duplicates: list[tuple[int, int, str]] = field(default_factory=list)  # (line, first, key)
     ids: list[int] = field(default_factory=list)  # created or updated
+    # (key, what was left as a curator changed it): "summary", "terms (audience)"
+    kept: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 @transaction.atomic
-def import_records(*, records: list[Record], source: str, dry_run: bool = False) -> Report:
+def import_records(
+    *,
+    records: list[Record],
+    source: str,
+    origin: str = "",
+    dry_run: bool = False,
+    overwrite_curated: bool = False,
+) -> Report:
     """Create or update a resource per record, matched on ``Record.key``.
+
+    ``origin`` names where the records come from ("listing", "csv", ...):
+    what it said last time is kept (:class:`~shelf.ingest.models.Baseline`),
+    and a field or vocabulary changed since then is a curator's work, left
+    as it is (and reported) unless ``overwrite_curated``.
 
     Everything is validated before anything is written, and it all happens
     in one transaction: an error leaves the catalogue as it was. A dry run
     does the same work and rolls it back, so what it reports is exactly
     what the import would do."""
     errors = [e for r in records for e in validate(r)]
+    errors += check_new_items(records)
     if errors:
         error = combine(errors)
         error.source = source
@@ -59,34 +75,52 @@ def import_records(*, records: list[Record], source: str, dry_run: bool = False)
 
     try:
         terms = TermIndex(report)
+        check_new_terms(records, terms)
         slugs = SlugAllocator()
         for chunk in chunks(records, BATCH):
             # Written a chunk at a time (still in the one transaction), so
             # a large file holds its records but not also all their rows.
             new, changed, term_rows, replace_terms = [], [], [], []
             existing = load_existing([r.key for r in chunk])
+            baselines = load_baselines(existing, origin)
+            remembered: list[tuple[Resource, dict]] = []
             slugs.preload(base_slug(r) for r in chunk)
             for record in chunk:
-                term_ids = {terms.resolve(ref).id for ref in with_language_term(record)}
+                # In the source's order: the first publisher is the lead one.
+                term_ids = list(
+                    dict.fromkeys(terms.resolve(r).id for r in with_language_term(record))
+                )
                 found = existing.get(record.key)
                 if found is None:
                     resource = new_resource(record, slugs)
                     new.append((resource, term_ids))
                     report.created.append((record.key, record.title))
+                    if origin:
+                        remembered.append((resource, first_values(record, term_ids, terms)))
                     continue
                 resource, old_term_ids = found
-                fields = apply(record, resource, slugs)
-                want = term_ids | (old_term_ids - owned_term_ids(record, old_term_ids, terms))
+                baseline = baselines.get(resource.id)
+                values = dict(baseline[1]) if baseline else {}
+                fields, kept, want = remember(
+                    record, resource, old_term_ids, term_ids, terms, values, overwrite_curated
+                )
+                fields += apply_slug(record, resource, slugs)
                 if want != old_term_ids:
                     fields.append("terms")
                     replace_terms.append(resource.id)
                     term_rows += [(resource.id, t) for t in want]
+                if kept:
+                    report.kept.append((record.key, kept))
                 if fields:
                     changed.append((resource, fields))
                     report.updated.append((record.key, fields))
                 else:
                     report.unchanged.append(record.key)
+                if origin and (baseline is None or values != baseline[1]):
+                    remembered.append((resource, values))
             write(new, changed, term_rows, replace_terms, report)
+            if origin:
+                save_baselines(origin, remembered, baselines)
         link(records, report)
     except IngestError as e:
         e.source = source
@@ -110,45 +144,57 @@ def import_records(*, records: list[Record], source: str, dry_run: bool = False)
     return report
 
 
-def validate(record: Record) -> list[IngestError]:
-    problems = []
-    if not record.key or len(record.key) > 300:
-        problems.append("the key must be 1 to 300 characters")
-    if not record.title or len(record.title) > 500:
-        problems.append("the title must be 1 to 500 characters")
-    elif not slugify(record.title, allow_unicode=True) and not record.slug:
-        problems.append("the title has no letters or digits")
-    if record.slug and (
-        len(record.slug) > 200 or slugify(record.slug, allow_unicode=True) != record.slug
-    ):
-        problems.append(f"{record.slug!r} is not a slug (lower-case letters, digits, hyphens)")
-    if record.language and not _BCP47.match(record.language):
-        problems.append(f"{record.language!r} is not a BCP 47 language tag (en, fr, zh-Hans)")
-    if record.status not in Status.values:
-        problems.append(f"status {record.status!r} is not one of {', '.join(Status.values)}")
-    if record.visibility not in Visibility.values:
-        problems.append(
-            f"visibility {record.visibility!r} is not one of {', '.join(Visibility.values)}"
-        )
-    if bool(record.date) != bool(record.date_precision):
-        problems.append("a date needs its precision (year, month or day)")
-    if record.source_url:
-        try:
-            URLValidator()(record.source_url)
-        except ValidationError:
-            problems.append(f"{record.source_url[:100]!r} is not a URL")
-        if len(record.source_url) > 1000:
-            problems.append("the source URL is longer than 1000 characters")
-    for ref in record.terms:
-        if ref.vocabulary not in VOCABULARY_NAMES:
-            problems.append(f"unknown vocabulary {ref.vocabulary!r}")
-        elif not 0 < len(ref.label) <= 200 or len(ref.slug) > 100:
-            problems.append(
-                f"{ref.vocabulary} term {ref.label[:50]!r}: labels are 1 to 200 characters"
+def check_new_items(records: list[Record]) -> list[IngestError]:
+    """A record that would create an item must have a title, and an empty
+    status or visibility cell is no default for one: it would publish."""
+    partial = [r for r in records if "title" not in r.fields or r.blank]
+    if not partial:
+        return []
+    known: set[str] = set()
+    for chunk in chunks(sorted({r.key for r in partial}), BATCH):
+        known.update(Resource.objects.filter(key__in=chunk).values_list("key", flat=True))
+    errors = []
+    for record in partial:
+        if record.key in known:
+            continue
+        if "title" not in record.fields:
+            errors.append(
+                record.error(
+                    f"{record.key[:100]!r} is not in the catalogue; a new item needs a title",
+                    "title",
+                )
             )
-        elif not (ref.slug or slugify(ref.label, allow_unicode=True)):
-            problems.append(f"{ref.vocabulary} term {ref.label!r} has no letters or digits")
-    return [record.error(p) for p in problems]
+        for name in record.blank:
+            if name == "title":
+                continue
+            choices = ", ".join(Status.values if name == "status" else Visibility.values)
+            errors.append(
+                record.error(
+                    f"{name} is empty; a new item needs one of {choices} (leave the column out "
+                    "for the default)",
+                    name,
+                )
+            )
+    return errors
+
+
+def check_new_terms(records: list[Record], terms: TermIndex) -> None:
+    """Refuse a file that would create more new terms than the limit:
+    a page of a hundred thousand junk tags should not become a vocabulary."""
+    limit = settings.SHELF_IMPORT_MAX_NEW_TERMS
+    if len({ref for record in records for ref in record.terms}) <= limit:
+        return  # cannot create more terms than it names
+    new: dict[tuple[str, str], Record] = {}
+    for record in records:
+        for ref in record.terms:
+            if terms.find(ref) is None:
+                new.setdefault((ref.vocabulary, ref.slug or fold(ref.label)), record)
+                if len(new) > limit:
+                    raise record.error(
+                        f"this file would create more than {limit} new terms (tags not in the "
+                        "taxonomy become topics); add them to the taxonomy or raise "
+                        "SHELF_IMPORT_MAX_NEW_TERMS"
+                    )
 
 
 def drop_duplicates(records: list[Record], report: Report) -> list[Record]:
@@ -170,12 +216,12 @@ def chunks(items: list, size: int):
         yield items[start : start + size]
 
 
-def load_existing(keys: list[str]) -> dict[str, tuple[Resource, set[int]]]:
+def load_existing(keys: list[str]) -> dict[str, tuple[Resource, list[int]]]:
     resources = {r.id: r for r in Resource.objects.filter(key__in=keys)}
-    term_ids: dict[int, set[int]] = {rid: set() for rid in resources}
-    rows = Resource.terms.through.objects.filter(resource_id__in=list(resources))
+    term_ids: dict[int, list[int]] = {rid: [] for rid in resources}
+    rows = Resource.terms.through.objects.filter(resource_id__in=list(resources)).order_by("id")
     for resource_id, term_id in rows.values_list("resource_id", "term_id"):
-        term_ids[resource_id].add(term_id)
+        term_ids[resource_id].append(term_id)
     return {r.key: (r, term_ids[r.id]) for r in resources.values()}
 
 
@@ -198,7 +244,7 @@ class TermIndex:
         for alias in term.aliases:
             self.by_alias.setdefault((term.vocabulary, fold(alias)), term)
 
-    def resolve(self, ref: TermRef) -> Term:
+    def find(self, ref: TermRef) -> Term | None:
         if ref.slug:
             term = self.by_slug.get((ref.vocabulary, ref.slug))
         else:
@@ -211,9 +257,17 @@ class TermIndex:
                 or self.by_slug.get((ref.vocabulary, ref.label))
             )
         if term is None:
-            slug = ref.slug or slugify(ref.label, allow_unicode=True)[:100].strip("-")
-            term = self.by_slug.get((ref.vocabulary, slug))
+            term = self.by_slug.get((ref.vocabulary, self.slug_of(ref)))
+        return term
+
+    @staticmethod
+    def slug_of(ref: TermRef) -> str:
+        return ref.slug or slugify(ref.label, allow_unicode=True)[:100].strip("-")
+
+    def resolve(self, ref: TermRef) -> Term:
+        term = self.find(ref)
         if term is None:
+            slug = self.slug_of(ref)
             aliases = list(dict.fromkeys(ref.aliases))
             term = Term.objects.create(
                 vocabulary=ref.vocabulary, slug=slug, label=ref.label, aliases=aliases
@@ -238,13 +292,119 @@ def with_language_term(record: Record) -> list[TermRef]:
     ]
 
 
-def owned_term_ids(record: Record, term_ids: set[int], terms: TermIndex) -> set[int]:
-    """The resource's current terms in the vocabularies the record speaks for."""
-    if "terms" not in record.fields:
-        return set()
-    if record.vocabularies is None:
-        return set(term_ids)
-    return {t for t in term_ids if terms.vocabulary_of(t) in record.vocabularies}
+def serialise(value):
+    """A field's value as a baseline keeps it: long texts (summaries,
+    bodies) only as a digest, which is all a comparison needs."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str) and len(value) > 40:
+        return "#" + hashlib.blake2b(value.encode(), digest_size=12).hexdigest()
+    return value
+
+
+def remember(
+    record: Record,
+    resource: Resource,
+    old_term_ids: list[int],
+    new_term_ids: list[int],
+    terms: TermIndex,
+    values: dict,
+    overwrite: bool,
+) -> tuple[list[str], list[str], list[int]]:
+    """Copy what the record gives onto ``resource``, except what was
+    changed since its source last gave it (``values``, updated here to what
+    the source gives now). The changed fields, the kept ones, and the terms
+    the resource should have."""
+    changed, kept = [], []
+    for name in SCALAR_FIELDS:
+        if name not in record.fields:
+            continue
+        new = value_of(record, name)
+        current = getattr(resource, name)
+        before = values.get(name, MISSING)
+        values[name] = serialise(new)
+        if current == new:
+            continue
+        curated = before is not MISSING and before != serialise(current)
+        if name == "date_precision" and "date" in kept:
+            continue  # goes with its date
+        if curated and not overwrite:
+            kept.append(name)
+            continue
+        setattr(resource, name, new)
+        changed.append(name)
+
+    owned: tuple[str, ...] = ()
+    if "terms" in record.fields:
+        owned = tuple(VOCABULARY_NAMES) if record.vocabularies is None else record.vocabularies
+    vocabulary_of = terms.vocabulary_of
+    new_by, old_by = group(new_term_ids, vocabulary_of), group(old_term_ids, vocabulary_of)
+    replaced = set()
+    for vocabulary in owned:
+        new = new_by.get(vocabulary, [])
+        current = old_by.get(vocabulary, [])
+        before = values.get("terms:" + vocabulary, MISSING)
+        values["terms:" + vocabulary] = new if vocabulary in ORDERED else sorted(new)
+        if same_terms(vocabulary, new, current):
+            continue
+        if before is not MISSING and not same_terms(vocabulary, before, current) and not overwrite:
+            kept.append(f"terms ({vocabulary})")
+            continue
+        replaced.add(vocabulary)
+    # Rows in order: kept vocabularies as they were, replaced ones as the
+    # record gives them, and the language term of a record that gives its
+    # language (and no terms).
+    want = [t for t in old_term_ids if vocabulary_of(t) not in replaced]
+    want += [t for t in new_term_ids if vocabulary_of(t) in replaced]
+    want += [t for t in new_term_ids if vocabulary_of(t) not in owned and t not in want]
+    return changed, kept, want
+
+
+def group(term_ids: list[int], vocabulary_of) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = {}
+    for t in term_ids:
+        grouped.setdefault(vocabulary_of(t), []).append(t)
+    return grouped
+
+
+# Vocabularies whose order is the source's and means something.
+ORDERED = ("publisher",)
+
+
+def same_terms(vocabulary: str, a: list[int], b: list[int]) -> bool:
+    return list(a) == list(b) if vocabulary in ORDERED else set(a) == set(b)
+
+
+def first_values(record: Record, term_ids: list[int], terms: TermIndex) -> dict:
+    """The baseline of a resource the record creates: what it gives."""
+    values = {n: serialise(value_of(record, n)) for n in SCALAR_FIELDS if n in record.fields}
+    if "terms" in record.fields:
+        grouped = group(term_ids, terms.vocabulary_of)
+        for vocabulary in VOCABULARY_NAMES if record.vocabularies is None else record.vocabularies:
+            found = grouped.get(vocabulary, [])
+            values["terms:" + vocabulary] = found if vocabulary in ORDERED else sorted(found)
+    return values
+
+
+def load_baselines(existing: dict, origin: str) -> dict[int, tuple[int, dict]]:
+    """resource id -> (baseline id, values); plain rows, no model instances."""
+    if not origin or not existing:
+        return {}
+    ids = [resource.id for resource, _ in existing.values()]
+    rows = Baseline.objects.filter(source=origin, resource_id__in=ids)
+    return {r: (i, v) for i, r, v in rows.values_list("id", "resource_id", "values")}
+
+
+def save_baselines(origin: str, remembered: list, baselines: dict) -> None:
+    new, changed = [], []
+    for resource, values in remembered:
+        if resource.id in baselines:
+            baseline_id = baselines[resource.id][0]
+            changed.append(Baseline(id=baseline_id, resource_id=resource.id, values=values))
+        else:
+            new.append(Baseline(resource_id=resource.id, source=origin, values=values))
+    Baseline.objects.bulk_create(new, batch_size=BATCH)
+    Baseline.objects.bulk_update(changed, ["values"], batch_size=BATCH)
 
 
 class SlugAllocator:
@@ -317,18 +477,12 @@ def value_of(record: Record, name: str):
     return value
 
 
-def apply(record: Record, resource: Resource, slugs: SlugAllocator) -> list[str]:
-    """Copy the record onto an existing resource; the names of changed fields."""
-    changed = []
-    for name in SCALAR_FIELDS:
-        if name in record.fields and getattr(resource, name) != (value := value_of(record, name)):
-            setattr(resource, name, value)
-            changed.append(name)
+def apply_slug(record: Record, resource: Resource, slugs: SlugAllocator) -> list[str]:
     if record.slug and record.slug != resource.slug:
         slugs.claim(record.slug, record, resource.id)
         resource.slug = record.slug
-        changed.append("slug")
-    return changed
+        return ["slug"]
+    return []
 
 
 def link(records: list[Record], report: Report) -> None:
@@ -356,9 +510,16 @@ def link(records: list[Record], report: Report) -> None:
     created = {key for key, _ in report.created}
     updated = dict(report.updated)
     now = timezone.now()
+    errors = []
     for record in linking:
         if missing := [k for k in [*record.translations, record.supersedes] if k and k not in ids]:
-            raise record.error(f"{missing[0]!r} is neither in this file nor in the catalogue")
+            name = "supersedes" if record.supersedes in missing else "translations"
+            message = f"{missing[0][:100]!r} is neither in this file nor in the catalogue"
+            errors.append(record.error(message, name))
+    if errors:
+        raise combine(errors)
+    moved = []
+    for record in linking:
         resource_id = ids[record.key]
         changed = []
         if "translations" in record.fields:
@@ -376,6 +537,7 @@ def link(records: list[Record], report: Report) -> None:
             if want_id != supersedes[resource_id]:
                 supersedes[resource_id] = want_id
                 changed.append("supersedes")
+                moved.append(record)
                 Resource.objects.filter(id=resource_id).update(supersedes_id=want_id)
         if not changed or record.key in created:
             continue
@@ -386,6 +548,26 @@ def link(records: list[Record], report: Report) -> None:
             report.unchanged.remove(record.key)
             report.ids.append(resource_id)
         updated[record.key] += changed
+    check_cycles(moved, ids, supersedes)
+
+
+def check_cycles(records: list[Record], ids: dict[str, int], supersedes: dict) -> None:
+    """An edition cannot supersede, through others, the item it is."""
+    errors = []
+    for record in records:
+        start = ids[record.key]
+        seen, current = {start}, supersedes.get(start)
+        while current is not None:
+            if current in seen:
+                errors.append(record.error("supersedes makes a cycle of editions", "supersedes"))
+                break
+            seen.add(current)
+            if current not in supersedes:
+                row = Resource.objects.filter(id=current).values_list("supersedes_id", flat=True)
+                supersedes[current] = row.first()
+            current = supersedes[current]
+    if errors:
+        raise combine(errors)
 
 
 def write(new, changed, term_rows, replace_terms, report: Report) -> None:

@@ -86,10 +86,11 @@ class ListingTests(ListingTestCase):
 
     def test_it_shows_each_result_with_terms_publishers_date_summary_and_read_more(self):
         r = self.client.get("/resources/?topic=child-trafficking")
+        # Publishers in the order they were given (ICMEC, then HCCH): the lead first.
         self.assertContains(
             r,
-            '<a href="/resources/?publisher=hcch">HCCH</a>, '
-            '<a href="/resources/?publisher=icmec">ICMEC</a>',
+            '<a href="/resources/?publisher=icmec">ICMEC</a>, '
+            '<a href="/resources/?publisher=hcch">HCCH</a>',
         )
         self.assertContains(r, '<time datetime="2018-06">June 2018</time>')
         self.assertContains(r, "How to recognise trafficking.")

@@ -2,7 +2,8 @@
 
 A format module has ``NAME``, ``EXTENSIONS`` and ``parse(text, *, taxonomy)
 -> list[Record]``; one that can also write has ``export(rows, out) -> int``.
-``parse`` gets the decoded text (UTF-8, BOM removed, ``\\n`` line endings),
+``parse`` gets the decoded text (UTF-8 or UTF-16, BOM removed, ``\\n`` line
+endings unless the module sets ``RAW_NEWLINES = True``, no NUL characters),
 knows nothing about the database and raises
 :class:`~shelf.ingest.records.IngestError` with a line number for bad input.
 
@@ -21,7 +22,7 @@ How to add a format (say, RIS):
 from shelf.catalogue.taxonomy import Taxonomy
 from shelf.ingest.formats import csv, json, listing
 from shelf.ingest.records import IngestError, Record
-from shelf.lib.text import decode
+from shelf.lib.text import DecodeError, decode
 
 FORMATS = {module.NAME: module for module in (listing, csv, json)}
 EXPORTERS = {name: module for name, module in FORMATS.items() if hasattr(module, "export")}
@@ -36,19 +37,25 @@ def for_path(path: str):
     return listing
 
 
+def module_for(path: str, format_name: str | None = None):
+    return FORMATS[format_name] if format_name else for_path(path)
+
+
 def read(
     path: str, format_name: str | None = None, taxonomy: Taxonomy | None = None
 ) -> list[Record]:
     """Records from a file; IngestError (naming the file) for bad input.
     OSError when it cannot be read."""
-    module = FORMATS[format_name] if format_name else for_path(path)
+    module = module_for(path, format_name)
     with open(path, "rb") as f:
         data = f.read()
     try:
-        text = decode(data)
+        text = decode(data, newlines=not getattr(module, "RAW_NEWLINES", False))
         return module.parse(text, taxonomy=taxonomy or Taxonomy.load())
     except ValueError as e:
-        if not isinstance(e, IngestError):
+        if isinstance(e, DecodeError):
+            e = IngestError(e.reason, e.line)
+        elif not isinstance(e, IngestError):
             e = IngestError(str(e))
         e.source = path
         raise e from None

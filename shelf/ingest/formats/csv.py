@@ -1,6 +1,6 @@
 """The CSV format: one resource per row, for spreadsheets.
 
-Columns (any order; only ``title`` is required)::
+Columns (any order; ``key`` or ``title``, and both for new items)::
 
     key, slug, title, summary, body, date, language, source_url, status,
     visibility, last_reviewed, review_by,
@@ -10,10 +10,21 @@ Columns (any order; only ``title`` is required)::
 A term column lists terms by label, slug or alias, separated by ``;``:
 ``audiences`` = ``Parents; Teachers``. ``translations`` lists keys the same
 way; ``supersedes`` is one key. A row without a key gets
-``csv:<slug of the title>``. Columns that are absent are left alone on
-existing resources, so a sheet with just ``key`` and ``audiences`` retags
-without touching anything else. Export writes UTF-8 with a byte order mark
-(so spreadsheet programs read Arabic and Chinese right) and every column.
+``csv:<slug of the title>``.
+
+A sheet may hold any subset of the columns: absent columns, and empty
+cells, leave the item's field as it is, so ``key,audiences`` re-tags
+without touching anything else (an import never clears a field; do that
+in the admin). An empty ``title``, ``status`` or ``visibility`` cell is
+an error for a row that creates an item, never a default.
+
+Read: UTF-8 (with or without a byte order mark) or UTF-16, comma,
+semicolon (Excel in comma-decimal locales) or tab separated, found from
+the header. Cells written neutralised against formula injection
+(``'=x``, see :mod:`shelf.lib.spreadsheet`) read back as ``=x``; a CRLF
+inside a quoted cell is read as LF, a lone CR is kept. Export
+writes UTF-8 with a byte order mark (so spreadsheet programs read Arabic
+and Chinese right), every column, through that same safe writer.
 """
 
 from __future__ import annotations
@@ -24,10 +35,23 @@ from typing import IO
 
 from django.utils.text import slugify
 
-from shelf.ingest.records import IngestError, Record, TermRef, combine, format_date, parse_date
+from shelf.ingest.records import (
+    IngestError,
+    Record,
+    TermRef,
+    combine,
+    format_date,
+    parse_date,
+    validate,
+)
+from shelf.lib import spreadsheet
+from shelf.lib.spreadsheet import restore
 
 NAME = "csv"
 EXTENSIONS = (".csv",)
+# Line breaks are the csv module's to read: a CR inside a quoted cell stays.
+RAW_NEWLINES = True
+DELIMITERS = (",", ";", "\t")
 SCALARS = ["key", "slug", "title", "summary", "body", "date", "language", "source_url", "status",
            "visibility", "last_reviewed", "review_by"]  # fmt: skip
 LINKS = ["translations", "supersedes"]
@@ -49,7 +73,7 @@ csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
 
 def export(rows, out: IO[str]) -> int:
     out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out)
     writer.writerow(COLUMNS)
     count = 0
     for row in rows:
@@ -71,11 +95,28 @@ def cell(terms) -> str:
     return "; ".join(t.slug if SEPARATOR in t.label else t.label for t in terms)
 
 
+def sniff_delimiter(first_line: str) -> str:
+    """``,``, or the ``;`` (or tab) a spreadsheet in a comma-decimal locale
+    writes: whichever splits the header into the most known columns."""
+    best, known = ",", 0
+    for delimiter in DELIMITERS:
+        names = {n.strip(' "').lower() for n in first_line.split(delimiter)}
+        if len(names & set(COLUMNS)) > known:
+            best, known = delimiter, len(names & set(COLUMNS))
+    return best
+
+
 def parse(text: str, *, taxonomy=None) -> list[Record]:
     if not text.strip():
         raise IngestError("the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    first = text.split("\n", 1)[0].rstrip("\r")
+    # Excel may start a file with "sep=;", naming the delimiter.
+    declared = len(first) == 5 and first.lower().startswith("sep=")
+    delimiter = first[4] if declared else sniff_delimiter(first)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     try:
+        if declared:
+            next(reader)
         header = [h.strip().lower() for h in next(reader)]
     except csv.Error as e:
         raise IngestError(f"not valid CSV: {e}", 1) from None
@@ -88,16 +129,15 @@ def parse(text: str, *, taxonomy=None) -> list[Record]:
         except StopIteration:
             break
         except csv.Error as e:
+            # The reader cannot find the next row reliably after this.
             errors.append(IngestError(f"not valid CSV: {e}", line))
             break
-        try:
-            if any(c.strip() for c in row):
-                records.append(to_record(line, header, row))
-        except IngestError as e:
-            errors.append(e)
+        if any(c.strip() for c in row):
+            errors += row_errors(line, header, row, records)
         line = reader.line_num + 1
     if errors:
-        raise combine(errors)
+        # Every error of the file at once: the good rows' too.
+        raise combine(errors + [e for r in records for e in validate(r)])
     return records
 
 
@@ -108,33 +148,53 @@ def check_header(header: list[str]) -> None:
             f"unknown columns {shown}; the columns are: {', '.join(COLUMNS)} "
             "(is this a listing? name it .txt or use --format listing)",
             1,
+            column=header.index(unknown[0]) + 1,
         )
     if duplicated := sorted({h for h in header if header.count(h) > 1}):
         raise IngestError(f"columns appear twice: {', '.join(duplicated)}", 1)
-    if "title" not in header:
-        raise IngestError("the title column is missing", 1)
+    if "title" not in header and "key" not in header:
+        # Without either there is no telling which item a row is.
+        raise IngestError("a sheet needs a key column (or a title column for new items)", 1)
 
 
-def to_record(line: int, header: list[str], row: list[str]) -> Record:
+def row_errors(line: int, header: list[str], row: list[str], records: list) -> list[IngestError]:
     if len(row) != len(header):
-        raise IngestError(f"{len(row)} fields, but the header has {len(header)} columns", line)
-    values = {h: v.strip() for h, v in zip(header, row, strict=True)}
-    title = values["title"]
-    if not title:
-        raise IngestError("the title is empty", line)
-    try:
-        date, precision = parse_date(values.get("date", ""))
-        last_reviewed = parse_date(values.get("last_reviewed", ""))[0]
-        review_by = parse_date(values.get("review_by", ""))[0]
-    except ValueError as e:
-        raise IngestError(str(e), line) from None
-    fields = [h for h in header if h in SCALARS and h not in ("key", "slug")]
-    if "date" in header:
+        return [IngestError(f"{len(row)} fields, but the header has {len(header)} columns", line)]
+    errors: list[IngestError] = []
+    record = to_record(line, header, row, errors)
+    if not errors:
+        records.append(record)
+    return errors
+
+
+def to_record(line: int, header: list[str], row: list[str], errors: list) -> Record:
+    columns = {h: i for i, h in enumerate(header, start=1)}
+    values = {h: restore(v.strip()).replace("\r\n", "\n") for h, v in zip(header, row, strict=True)}
+
+    def fail(name: str, message: str) -> None:
+        errors.append(IngestError(message, line, column=columns.get(name)))
+
+    title = values.get("title", "")
+    if not title and not values.get("key"):
+        fail("title" if "title" in header else "key", "a row needs a key or a title")
+    dates = {}
+    for name in ("date", "last_reviewed", "review_by"):
+        try:
+            dates[name] = parse_date(values.get(name, ""))
+        except ValueError as e:
+            fail(name, f"{name} {e}")
+            dates[name] = (None, "")
+    given = {h for h, v in values.items() if v}
+    blank = tuple(h for h in ("title", "status", "visibility") if h in values and h not in given)
+    fields = [h for h in SCALARS if h in given and h not in ("key", "slug")]
+    if "date" in given:
         fields.append("date_precision")
-    vocabularies = tuple(TERM_COLUMNS[h] for h in header if h in TERM_COLUMNS)
+    # An empty term cell says nothing, as an absent column does: it leaves
+    # the item's terms of that vocabulary as they are.
+    vocabularies = tuple(TERM_COLUMNS[h] for h in header if h in TERM_COLUMNS and h in given)
     if vocabularies:
         fields.append("terms")
-    fields += [h for h in header if h in LINKS]
+    fields += [h for h in LINKS if h in given]
     terms = [
         TermRef(TERM_COLUMNS[h], "", name)
         for h in header
@@ -142,6 +202,7 @@ def to_record(line: int, header: list[str], row: list[str]) -> Record:
         for name in dict.fromkeys(n.strip() for n in values[h].split(SEPARATOR))
         if name
     ]
+    body = restore(row[columns["body"] - 1]).replace("\r\n", "\n") if "body" in given else ""
     return Record(
         line=line,
         key=values.get("key") or "csv:" + slugify(title, allow_unicode=True)[:250],
@@ -149,19 +210,23 @@ def to_record(line: int, header: list[str], row: list[str]) -> Record:
         title=title,
         fields=tuple(fields),
         summary=values.get("summary", ""),
-        body=row[header.index("body")] if "body" in header else "",
-        date=date,
-        date_precision=precision,
+        body=body,
+        date=dates["date"][0],
+        date_precision=dates["date"][1],
         language=values.get("language", ""),
         source_url=values.get("source_url", ""),
-        status=values.get("status") or "published",
-        visibility=values.get("visibility") or "public",
-        last_reviewed=last_reviewed,
-        review_by=review_by,
+        status=values.get("status", ""),
+        visibility=values.get("visibility", ""),
+        last_reviewed=dates["last_reviewed"][0],
+        review_by=dates["review_by"][0],
         terms=terms,
         vocabularies=vocabularies,
-        translations=[
-            k for k in (k.strip() for k in values.get("translations", "").split(SEPARATOR)) if k
-        ],
+        translations=list(
+            dict.fromkeys(
+                k for k in (k.strip() for k in values.get("translations", "").split(SEPARATOR)) if k
+            )
+        ),
         supersedes=values.get("supersedes", ""),
+        blank=blank,
+        columns={**columns, **{v: columns[h] for h, v in TERM_COLUMNS.items() if h in columns}},
     )

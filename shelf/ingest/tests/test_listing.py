@@ -104,6 +104,29 @@ class ListingTestCase(SimpleTestCase):
         )
         self.assertEqual(terms(r, "publisher"), ["icmec"])
 
+    def test_it_takes_hyphenated_and_lower_case_led_names_for_publishers(self):
+        (r,) = parse(listing(item(summary="(e-Enfance, Point de Contact) Guide.Read More")))
+        self.assertEqual(terms(r, "publisher"), ["e-Enfance", "Point de Contact"])
+        self.assertEqual(r.summary, "Guide.")
+
+    def test_it_keeps_the_publishers_in_the_source_order(self):
+        (r,) = parse(listing(item(summary="(ICMEC, HCCH, INTERPOL) Text.Read More")))
+        self.assertEqual(terms(r, "publisher"), ["icmec", "hcch", "INTERPOL"])
+
+    def test_it_does_not_take_words_in_brackets_for_a_publisher(self):
+        for summary in ("(see below) Text.", "(1) an overview.", "(e.g. schools) Text."):
+            with self.subTest(summary=summary):
+                (r,) = parse(listing(item(summary=summary + "Read More")))
+                self.assertEqual(terms(r, "publisher"), [])
+
+    def test_it_gives_items_of_a_publishers_collection_that_publisher(self):
+        (r,) = parse(listing(item("ICMEC Publications, Parents", "One", "No prefix.Read More")))
+        self.assertEqual(terms(r, "publisher"), ["icmec"])
+        (r,) = parse(listing(item("ICMEC Publications", "One", "(HCCH) Theirs.Read More")))
+        self.assertEqual(terms(r, "publisher"), ["hcch"])
+        (r,) = parse(listing(item("Education Portal", "One", "No prefix.Read More")))
+        self.assertEqual(terms(r, "publisher"), [])
+
     def test_it_does_not_take_a_numbered_point_for_a_publisher(self):
         (r,) = parse(listing(item(summary="(1) an overview of the law.")))
         self.assertEqual(terms(r, "publisher"), [])

@@ -10,6 +10,8 @@ class Command(BaseCommand):
     help = (
         "Import resources from listing (.txt), CSV (.csv) or JSON (.json) files. "
         "Items are matched on their key, so re-importing a file changes nothing. "
+        "Fields and vocabularies a curator changed since the last import from the same "
+        "source are kept (and reported) unless --overwrite-curated. "
         "Each file is imported in one transaction: on any error none of it is written."
     )
 
@@ -25,6 +27,18 @@ class Command(BaseCommand):
             action="store_true",
             help="show what would be created, updated or left alone, and write nothing",
         )
+        parser.add_argument(
+            "--source",
+            metavar="NAME",
+            help="where the files come from, to tell a curator's changes from the "
+            "source's (default: the format's name, listing, csv or json)",
+        )
+        parser.add_argument(
+            "--overwrite-curated",
+            action="store_true",
+            help="write what the files say even over fields a curator changed since "
+            "the last import from the same source",
+        )
 
     def handle(self, *args, **options):
         sync_terms()
@@ -32,7 +46,13 @@ class Command(BaseCommand):
         for path in options["files"]:
             try:
                 records = formats.read(path, options["format"], taxonomy)
-                report = import_records(records=records, source=path, dry_run=options["dry_run"])
+                report = import_records(
+                    records=records,
+                    source=path,
+                    origin=options["source"] or formats.module_for(path, options["format"]).NAME,
+                    dry_run=options["dry_run"],
+                    overwrite_curated=options["overwrite_curated"],
+                )
             except IngestError as e:
                 raise CommandError(str(e)) from None
             except OSError as e:
@@ -58,6 +78,16 @@ class Command(BaseCommand):
                 write(f"  update     {key}  ({', '.join(fields)})")
             for key in report.unchanged:
                 write(f"  unchanged  {key}")
+        shown = report.kept if report.dry_run or verbosity >= 2 else report.kept[:20]
+        for key, kept in shown:
+            write(f"  kept curator's {', '.join(kept)} for {key}")
+        if len(shown) < len(report.kept):
+            write(f"  ... and {len(report.kept) - len(shown)} more (-v 2 lists them all)")
+        if report.kept:
+            write(
+                f"  {len(report.kept)} items keep changes made since the last import from this "
+                "source (--overwrite-curated to replace them)"
+            )
         if report.unknown_tags:
             count = len(report.unknown_tags)
             tags = ", ".join(f"{tag} ({n})" for tag, n in sorted(report.unknown_tags.items()))

@@ -21,6 +21,6 @@ class Command(BaseCommand):
             return
         sync_terms()
         records = formats.read(str(SAMPLE), "listing")
-        report = import_records(records=records, source=SAMPLE.name)
+        report = import_records(records=records, source=SAMPLE.name, origin="listing")
         if options["verbosity"] >= 2:
             self.stdout.write(f"Loaded the sample listing: {len(report.created)} resources")
