@@ -167,6 +167,8 @@ def load(data: dict, resource: Resource | None) -> tuple[dict, dict[str, list[st
     record = Record(
         line=0,
         key=resource.key if resource else "api:new",
+        # Only what this record carries: status is the workflow's, never the record's.
+        fields=("title", "slug", "language", "source_url", "visibility", "date", "date_precision"),
         title=merged.get("title", ""),
         slug=merged.get("slug", ""),
         language=merged.get("language", ""),
