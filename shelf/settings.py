@@ -70,10 +70,13 @@ INSTALLED_APPS = [
     "axes",
     "shelf.curation",
     "shelf.search",
+    "shelf.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a session or the database with the request's text.
+    "shelf.ops.middleware.RefuseNulMiddleware",
     # Pages and JSON shrink about tenfold; Django pads gzip against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
