@@ -121,10 +121,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers carry on while an import or an editor writes.
+    # WAL lets readers carry on while an import or an editor writes. SQLite
+    # has one writer at a time: a write (a sign-in's session, an edit) waits
+    # up to SQLITE_BUSY_TIMEOUT seconds for an import to commit instead of
+    # failing after the default 5 s, and IMMEDIATE takes the write lock at
+    # BEGIN, so a transaction never fails halfway when it starts writing.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": envint("SQLITE_BUSY_TIMEOUT", "30"),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
