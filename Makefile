@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 SHELF := $(BIN)/shelf
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 2
+# gunicorn.conf.py: WORKERS defaults to the number of cores, THREADS to 8.
+export HOST PORT WORKERS THREADS
 
 .PHONY: run serve test lint format install clean
 
@@ -26,7 +27,7 @@ run: install
 # The task worker (file extraction) runs beside gunicorn and stops with it.
 	$(SHELF) db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/gunicorn shelf.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --preload
+	$(BIN)/gunicorn -c gunicorn.conf.py shelf.wsgi
 
 serve: run
 

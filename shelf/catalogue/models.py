@@ -201,16 +201,17 @@ class Resource(models.Model):
     def related(self, user, limit: int = 5) -> list[Resource]:
         """Items sharing the most terms with this one (language and
         publisher aside, which say little about the subject)."""
+        from shelf.search.engine import get_engine
+
         term_ids = [t.id for t in self.terms.all() if t.vocabulary not in ("language", "publisher")]
         if not term_ids:
             return []
-        return list(
-            Resource.objects.visible_to(user)
-            .exclude(pk=self.pk)
-            .filter(terms__in=term_ids)
-            .annotate(shared=models.Count("terms"))
-            .order_by("-shared", "-date", "title")[:limit]
-        )
+        engine = get_engine()
+        engine.refresh()
+        # The index ranks; the database still decides who may see what.
+        ids = engine.related(self.pk, term_ids, user, limit * 2)
+        found = Resource.objects.visible_to(user).in_bulk(ids)
+        return [found[i] for i in ids if i in found][:limit]
 
     def visible_translations(self, user) -> list[Resource]:
         return list(self.translations.visible_to(user).order_by("language", "title"))

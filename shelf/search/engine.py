@@ -567,6 +567,26 @@ class Engine:
             return self.published
         return self.published & self.public
 
+    def related(self, pk: int, term_ids: list[int], user, limit: int) -> list[int]:
+        """Ids of the items ``user`` may see that share the most of
+        ``term_ids`` with item ``pk``, newest first among equals: counted
+        over the terms' bitmaps (a GROUP BY over the join table takes
+        seconds at 100k items)."""
+        with self.lock:
+            visible = self.visible(user)
+            arrays = [
+                np.frombuffer((self.facet_terms[t] & visible).to_array(), dtype=np.uint32)
+                for t in term_ids
+                if t in self.facet_terms
+            ]
+            if not arrays:
+                return []
+            ids, shared = np.unique(np.concatenate(arrays), return_counts=True)
+            keep = ids != pk
+            ids, shared = ids[keep].astype(np.int64), shared[keep]
+            order = np.lexsort((ids, self.keys["newest"][ids], -shared))[:limit]
+            return [int(i) for i in ids[order]]
+
     def facet_bitmap(self, facet: str, value: str) -> BitMap:
         if facet == "year":
             return self.years.get(int(value), BitMap())
