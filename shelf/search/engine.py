@@ -581,9 +581,17 @@ class Engine:
             ]
             if not arrays:
                 return []
-            ids, shared = np.unique(np.concatenate(arrays), return_counts=True)
-            keep = ids != pk
-            ids, shared = ids[keep].astype(np.int64), shared[keep]
+            # Counted by id (linear), then only the best few are sorted.
+            counts = np.bincount(np.concatenate(arrays))
+            if pk < len(counts):
+                counts[pk] = 0
+            ids = np.flatnonzero(counts)
+            if not len(ids):
+                return []
+            if len(ids) > limit:
+                kth = np.partition(counts[ids], len(ids) - limit)[len(ids) - limit]
+                ids = ids[counts[ids] >= kth]
+            shared = counts[ids]
             order = np.lexsort((ids, self.keys["newest"][ids], -shared))[:limit]
             return [int(i) for i in ids[order]]
 
