@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models.signals import m2m_changed
 
 FORMAT = "shelf-backup"
 VERSION = 1
@@ -334,11 +335,27 @@ def load_database(method: str, dump: Path) -> None:
         # migrate's own rows (content types, permissions, vocabularies) go, so
         # the dump's rows keep their ids.
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        call_command("loaddata", str(dump), verbosity=0)
+        with _quiet_m2m():
+            call_command("loaddata", str(dump), verbosity=0)
     else:
         raise BackupError(f"unknown backup method {method!r}")
     # A backup from an older Shelf gets the newer migrations.
     call_command("migrate", interactive=False, verbosity=0)
+
+
+@contextlib.contextmanager
+def _quiet_m2m():
+    """Loading a dump sets many-to-many fields, and m2m_changed (unlike
+    post_save) does not say the data is raw: revisions and the change feed
+    would write rows again that the dump already holds."""
+    receivers = m2m_changed.receivers
+    m2m_changed.receivers = []
+    m2m_changed.sender_receivers_cache.clear()
+    try:
+        yield
+    finally:
+        m2m_changed.receivers = receivers
+        m2m_changed.sender_receivers_cache.clear()
 
 
 def check_files(files: list[dict]) -> None:
