@@ -17,8 +17,8 @@ catalogue has fewer than --files ready files, small PDFs are attached to
 random items first.
 
 --with-import runs `shelf import` in a loop beside the load: each round
-rewrites the summary of --import-items random items (a CSV of key and
-summary), so the server's search index takes in changes while it serves.
+rewrites the summary of --import-items random items (a CSV of key, title
+and summary), so the server's search index takes in changes while it serves.
 
 Prints requests/s, errors (a status >= 400, or a failed connection) and
 p50/p95/p99 in ms overall and per kind; --json FILE also writes them.
@@ -102,7 +102,7 @@ def targets(files: int, seed: int) -> dict:
         .select_related("resource")[:500]
     ]
     words = [w for w in demo.DOMAIN["en"] if len(w) >= 4] + demo.DOMAIN["fr"] + demo.DOMAIN["es"]
-    keys = list(public.order_by("?").values_list("key", flat=True)[:20000])
+    keys = list(public.order_by("?").values_list("key", "title")[:20000])
     return {"slugs": slugs, "terms": terms, "files": file_urls, "words": words, "keys": keys}
 
 
@@ -167,7 +167,7 @@ class Client(threading.Thread):
             self.samples.append((kind, (time.perf_counter() - started) * 1000, status))
 
 
-def run_imports(keys: list[str], items: int, stop: threading.Event, log: list) -> None:
+def run_imports(keys: list[tuple[str, str]], items: int, stop: threading.Event, log: list) -> None:
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as tmp:
         round_ = 0
@@ -176,9 +176,9 @@ def run_imports(keys: list[str], items: int, stop: threading.Event, log: list) -
             path = Path(tmp) / f"load-{round_}.csv"
             with path.open("w", newline="", encoding="utf-8") as f:
                 writer = csv.writer(f)
-                writer.writerow(["key", "summary"])
-                for key in rng.sample(keys, min(items, len(keys))):
-                    writer.writerow([key, f"Updated during the load test, round {round_}."])
+                writer.writerow(["key", "title", "summary"])
+                for key, title in rng.sample(keys, min(items, len(keys))):
+                    writer.writerow([key, title, f"Updated during the load test, round {round_}."])
             started = time.perf_counter()
             done = subprocess.run([SHELF, "import", str(path)], capture_output=True, text=True)
             log.append(
@@ -189,6 +189,28 @@ def run_imports(keys: list[str], items: int, stop: threading.Event, log: list) -
                     "error": done.stderr[-500:] if done.returncode else "",
                 }
             )
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its descendants, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = fields
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        if p in stats:
+            total += (int(stats[p][11]) + int(stats[p][12])) / tick
+        todo += children.get(p, [])
+    return total
 
 
 def percentile(sorted_ms: list[float], p: float) -> float:
@@ -225,10 +247,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--with-import", action="store_true", help="run imports meanwhile")
-    parser.add_argument("--import-items", type=int, default=2000, help="items per import")
+    parser.add_argument("--import-items", type=int, default=1000, help="items per import")
     parser.add_argument("--files", type=int, default=50, help="ready files to download")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--server-pid",
+        type=int,
+        help="gunicorn's master: also report the CPU time its workers spent per request",
+    )
     args = parser.parse_args()
 
     url = urllib.parse.urlsplit(args.url)
@@ -244,6 +271,8 @@ def main() -> None:
             target=run_imports, args=(t["keys"], args.import_items, stop, imports), daemon=True
         )
         importer.start()
+    server_cpu = tree_cpu_seconds(args.server_pid) if args.server_pid else 0.0
+    own_cpu = time.process_time()
     started = time.perf_counter()
     for client in clients:
         client.start()
@@ -252,6 +281,9 @@ def main() -> None:
     for client in clients:
         client.join()
     elapsed = time.perf_counter() - started
+    own_cpu = time.process_time() - own_cpu
+    if args.server_pid:
+        server_cpu = tree_cpu_seconds(args.server_pid) - server_cpu
     if importer:
         importer.join()
 
@@ -263,12 +295,20 @@ def main() -> None:
         "imports": imports,
         **summary([s for c in clients for s in c.samples], elapsed),
     }
+    served = max(1, result["all"]["requests"])
+    result["load_generator_cpu_ms_per_request"] = round(own_cpu * 1000 / served, 1)
+    if args.server_pid:
+        # Imports run outside gunicorn; the worker's share is the web's cost.
+        result["server_cpu_ms_per_request"] = round(server_cpu * 1000 / served, 1)
     line = "{:8} {:>9} {:>7} {:>7} {:>8} {:>8} {:>8}"
     print(line.format("kind", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms"))
     for kind in ["all", *MIX]:
         r = result[kind]
         print(line.format(kind, r["requests"], r["errors"], r["rps"], r["p50"], r["p95"], r["p99"]))
     print("statuses:", result["statuses"])
+    print("load generator CPU per request:", result["load_generator_cpu_ms_per_request"], "ms")
+    if args.server_pid:
+        print("server CPU per request:", result["server_cpu_ms_per_request"], "ms")
     if imports:
         ok = sum(1 for i in imports if i["ok"])
         times = ", ".join(f"{i['seconds']} s" for i in imports)

@@ -253,8 +253,9 @@ class Engine:
             for name, keys in self.keys.items():
                 self.keys[name] = _grown(keys, grow)
             self.year = _grown(self.year, grow)
+        analysed = {}
         for doc in docs:
-            fields, surface = store.analyse(doc)
+            fields, surface = analysed[doc.pk] = store.analyse(doc)
             for token in {t for tokens in fields.values() for t in tokens}:
                 self.overlay.setdefault(token, BitMap()).add(doc.pk)
             for tid in doc.term_ids:
@@ -273,7 +274,9 @@ class Engine:
                     self.buckets[len(word)].append(word)
                     bisect.insort(self.sorted_vocab, word)
                 self.vocab[word] = self.vocab.get(word, 0) + 1
+        # Kept for _sync_tantivy, which would otherwise analyse them again.
         self._pending_docs = {d.pk: d for d in docs}
+        self._pending_analysed = analysed
         self.feed = upto
         self.cache.clear()
 
@@ -301,8 +304,10 @@ class Engine:
                         writer.delete_documents_by_query(
                             tantivy.Query.term_set_query(self.schema, "id", ids)
                         )
+                    analysed = getattr(self, "_pending_analysed", {})
                     for doc in docs:  # deleted resources are not loaded
-                        writer.add_document(store.tantivy_doc(doc, store.analyse(doc)[0]))
+                        fields = (analysed.get(doc.pk) or store.analyse(doc))[0]
+                        writer.add_document(store.tantivy_doc(doc, fields))
                     writer.commit()
                     writer.wait_merging_threads()
                     (self.gen / "tantivy.applied").write_text(str(self.feed))
@@ -311,6 +316,7 @@ class Engine:
                     del writer
                 applied = self.feed
         self._pending_docs = {}
+        self._pending_analysed = {}
         if applied != self.tantivy_seen:
             self.tindex.reload()
             self.searcher = self.tindex.searcher()
