@@ -8,17 +8,29 @@ PORT ?= 8000
 # gunicorn.conf.py: WORKERS defaults to the number of cores, THREADS to 8.
 export HOST PORT WORKERS THREADS
 
-.PHONY: run serve test lint format install clean
+.PHONY: run serve test lint format install lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,browser]'
+# Installs exactly the versions in requirements.lock, each checked against its
+# hash, then Shelf itself without resolving anything again; pip check fails
+# when pyproject.toml asks for something the lock lacks (run `make lock`).
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $@
 
 install: $(VENV)/.installed
+
+# After changing dependencies in pyproject.toml: pin them all again, with hashes.
+# `make lock UPGRADE=1` also moves every pin to the newest allowed version.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "pip-tools>=7.4"
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --extra dev --extra browser \
+		$(if $(UPGRADE),--upgrade) -o requirements.lock pyproject.toml
 
 run: install
 	$(SHELF) migrate --noinput

@@ -16,9 +16,10 @@ same database the server uses (same DATABASE_URL and SHELF_DATA_DIR); when the
 catalogue has fewer than --files ready files, small PDFs are attached to
 random items first.
 
---with-import runs `shelf import` in a loop beside the load: each round
-rewrites the summary of --import-items random items (a CSV of key, title
-and summary), so the server's search index takes in changes while it serves.
+--with-import runs `shelf import` beside the load, from 5 s in: it rewrites
+the summary of --import-items random items (a CSV of key, title and
+summary), so the server's search index takes in changes while it serves;
+--import-loop repeats it back to back until the time is up.
 
 Prints requests/s, errors (a status >= 400, or a failed connection) and
 p50/p95/p99 in ms overall and per kind; --json FILE also writes them.
@@ -167,11 +168,16 @@ class Client(threading.Thread):
             self.samples.append((kind, (time.perf_counter() - started) * 1000, status))
 
 
-def run_imports(keys: list[tuple[str, str]], items: int, stop: threading.Event, log: list) -> None:
+def run_imports(
+    keys: list[tuple[str, str]], items: int, stop: threading.Event, log: list, loop: bool
+) -> None:
     rng = random.Random(1)
+    # Once the clients are under way.
+    if stop.wait(5):
+        return
     with tempfile.TemporaryDirectory() as tmp:
         round_ = 0
-        while not stop.is_set():
+        while not stop.is_set() and (loop or round_ == 0):
             round_ += 1
             path = Path(tmp) / f"load-{round_}.csv"
             with path.open("w", newline="", encoding="utf-8") as f:
@@ -246,7 +252,12 @@ def main() -> None:
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="the running server")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--with-import", action="store_true", help="run imports meanwhile")
+    parser.add_argument(
+        "--with-import", action="store_true", help="run one import meanwhile (from 5 s in)"
+    )
+    parser.add_argument(
+        "--import-loop", action="store_true", help="with --with-import: imports back to back"
+    )
     parser.add_argument("--import-items", type=int, default=1000, help="items per import")
     parser.add_argument("--files", type=int, default=50, help="ready files to download")
     parser.add_argument("--seed", type=int, default=1)
@@ -268,7 +279,9 @@ def main() -> None:
     importer = None
     if args.with_import:
         importer = threading.Thread(
-            target=run_imports, args=(t["keys"], args.import_items, stop, imports), daemon=True
+            target=run_imports,
+            args=(t["keys"], args.import_items, stop, imports, args.import_loop),
+            daemon=True,
         )
         importer.start()
     server_cpu = tree_cpu_seconds(args.server_pid) if args.server_pid else 0.0
