@@ -19,3 +19,6 @@ timeout = int(os.getenv("WEB_TIMEOUT") or 60)
 keepalive = 5
 # No access log: Shelf stores no reader's address.
 accesslog = None
+# Newer gunicorn opens a control socket at one fixed path per user; nothing uses
+# it, and two servers on one machine would fight over it.
+control_socket_disable = True
