@@ -222,6 +222,7 @@ AXES_LOCKOUT_PARAMETERS = (
 )
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+AXES_USERNAME_CALLABLE = "shelf.ops.signin.axes_username"
 # Successful sign-ins go to Shelf's own audit log, without an address.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "curation/locked.html"
