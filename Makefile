@@ -5,19 +5,32 @@ BIN := $(VENV)/bin
 SHELF := $(BIN)/shelf
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 2
+# gunicorn.conf.py: WORKERS defaults to the number of cores, THREADS to 8.
+export HOST PORT WORKERS THREADS
 
-.PHONY: run serve test lint format install clean messages
+.PHONY: run serve test lint format install lock clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,browser]'
+# Installs exactly the versions in requirements.lock, each checked against its
+# hash, then Shelf itself without resolving anything again; pip check fails
+# when pyproject.toml asks for something the lock lacks (run `make lock`).
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $@
 
 install: $(VENV)/.installed
+
+# After changing dependencies in pyproject.toml: pin them all again, with hashes.
+# `make lock UPGRADE=1` also moves every pin to the newest allowed version.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "pip-tools>=7.4"
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --extra dev --extra browser \
+		$(if $(UPGRADE),--upgrade) -o requirements.lock pyproject.toml
 
 run: install
 	$(SHELF) messages --compile
@@ -27,7 +40,7 @@ run: install
 # The task worker (file extraction) runs beside gunicorn and stops with it.
 	$(SHELF) db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/gunicorn shelf.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --preload
+	$(BIN)/gunicorn -c gunicorn.conf.py shelf.wsgi
 
 serve: run
 

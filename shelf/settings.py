@@ -80,10 +80,13 @@ INSTALLED_APPS = [
     "shelf.search",
     "shelf.i18n",
     "shelf.oai",
+    "shelf.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a session or the database with the request's text.
+    "shelf.ops.middleware.RefuseNulMiddleware",
     # Pages and JSON shrink about tenfold; pages with a CSRF token are left
     # alone (BREACH), see the class.
     "shelf.front.middleware.SecretFreeGZipMiddleware",
@@ -133,10 +136,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers carry on while an import or an editor writes.
+    # WAL lets readers carry on while an import or an editor writes. SQLite
+    # has one writer at a time: a write (a sign-in's session, an edit) waits
+    # up to SQLITE_BUSY_TIMEOUT seconds for an import to commit instead of
+    # failing after the default 5 s, and IMMEDIATE takes the write lock at
+    # BEGIN, so a transaction never fails halfway when it starts writing.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": envint("SQLITE_BUSY_TIMEOUT", "30"),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -246,6 +254,7 @@ AXES_RESET_ON_SUCCESS = True
 SHELF_STAFF_2FA = envbool("SHELF_STAFF_2FA", "True" if HTTPS else "False")
 OTP_TOTP_ISSUER = SHELF_SITE_NAME
 AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+AXES_USERNAME_CALLABLE = "shelf.ops.signin.axes_username"
 # Successful sign-ins go to Shelf's own audit log, without an address.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"

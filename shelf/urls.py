@@ -37,3 +37,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 handler404 = "shelf.api.views.not_found"
+handler400 = "shelf.ops.views.bad_request"
+handler403 = "shelf.ops.views.permission_denied"
+handler500 = "shelf.ops.views.server_error"

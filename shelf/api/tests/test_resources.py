@@ -154,7 +154,7 @@ class ErrorTests(ApiTestCase):
             "page=" + "9" * 5000: "Page must be a whole number from 1",
             "page=2": "There is no page 2; the last page is 1",
             "audience=nobody": "Unknown audience: nobody",
-            "audience=parents&topic=%00": "Unknown topic: \x00",
+            "audience=parents&topic=%00": "The request contains a NUL character.",
             "sort=random": "Unknown sort random; use one of: relevance, newest, oldest, title",
             "year=twenty": "Year must be four digits, not twenty",
             "year=%D9%A2%D9%A0%D9%A2%D9%A0": "Year must be four digits",

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from shelf.curation import audit
 from shelf.ingest import demo
+from shelf.ops.db import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -40,6 +41,7 @@ class Command(BaseCommand):
 
         start = time.perf_counter()
         written = demo.generate(count, options["seed"], progress)
+        refresh_statistics()
         seconds = time.perf_counter() - start
         if verbosity >= 1:
             self.stdout.write(
