@@ -81,6 +81,30 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("Day")
 
 
+def is_member(user) -> bool:
+    """Signed-in readers are members; everyone else reads as the public."""
+    return bool(user is not None and user.is_authenticated)
+
+
+# Who may see what, defined once: per kind of reader (member or not), the
+# field values an item must have. The manager filters by it, a single item
+# is checked against it and the search index builds its visibility bitmaps
+# from it, so the three cannot disagree.
+READERS = (False, True)  # the public, members
+
+
+def visibility_rule(member: bool) -> dict[str, str]:
+    rule = {"status": Status.PUBLISHED}
+    if not member:
+        rule["visibility"] = Visibility.PUBLIC
+    return rule
+
+
+def may_see(member: bool, values) -> bool:
+    """``values`` maps field names to an item's values (a dict or a row)."""
+    return all(values[name] == value for name, value in visibility_rule(member).items())
+
+
 class ResourceQuerySet(models.QuerySet):
     def published(self) -> ResourceQuerySet:
         return self.filter(status=Status.PUBLISHED)
@@ -88,10 +112,7 @@ class ResourceQuerySet(models.QuerySet):
     def visible_to(self, user) -> ResourceQuerySet:
         """What ``user`` may see. Every page, API call, feed and export
         starts here, so members-only items cannot leak through one of them."""
-        qs = self.published()
-        if user is None or not user.is_authenticated:
-            return qs.filter(visibility=Visibility.PUBLIC)
-        return qs
+        return self.filter(**visibility_rule(is_member(user)))
 
     def with_terms(self) -> ResourceQuerySet:
         return self.prefetch_related(
@@ -194,9 +215,7 @@ class Resource(models.Model):
         return self.date.isoformat()
 
     def is_visible_to(self, user) -> bool:
-        if self.status != Status.PUBLISHED:
-            return False
-        return self.visibility == Visibility.PUBLIC or bool(user and user.is_authenticated)
+        return may_see(is_member(user), {"status": self.status, "visibility": self.visibility})
 
     def related(self, user, limit: int = 5) -> list[Resource]:
         """Items sharing the most terms with this one (language and
