@@ -2,10 +2,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from shelf.catalogue import browse as catalogue
-from shelf.catalogue.browse import SORTS
 from shelf.catalogue.models import VOCABULARIES
 from shelf.front import listing
+from shelf.search import browse as catalogue
+from shelf.search.browse import SORTS
 
 
 def index(request):

@@ -14,13 +14,19 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from shelf.catalogue.models import VOCABULARIES, Resource, Term
+from shelf.catalogue.models import Resource
+from shelf.search import fetch, replica
+from shelf.search.engine import search
+from shelf.search.facets import FACETS, FACETS_BY_NAME, Facet, FacetValue, QueryError, facet_list
+from shelf.search.query import MAX_CLAUSES, parse_text
+from shelf.search.snippets import BODY_CHARS, Highlighter, file_texts
+
+__all__ = ["Facet", "FacetValue", "QueryError", "browse", "find", "links", "parse"]
 
 MAX_QUERY_LENGTH = 500
 SORTS = {
@@ -29,25 +35,6 @@ SORTS = {
     "oldest": gettext_lazy("Oldest"),
     "title": gettext_lazy("Title"),
 }
-
-
-class QueryError(ValueError):
-    """A parameter the reader can fix; the message says how."""
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    name: str
-    label: str
-    values: list[FacetValue]
 
 
 @dataclass
@@ -86,38 +73,6 @@ class Query:
     @property
     def is_filtered(self) -> bool:
         return bool(self.q or self.selected)
-
-
-class TermFacet:
-    """A facet whose values are the terms of one vocabulary."""
-
-    def __init__(self, vocabulary: str, label):
-        self.name = vocabulary
-        self.label = label
-
-    def validate(self, values: list[str], terms: dict) -> None:
-        for value in values:
-            if (self.name, value) not in terms:
-                raise QueryError(
-                    _("Unknown %(facet)s: %(value)s") % {"facet": self.name, "value": value[:50]}
-                )
-
-
-class YearFacet:
-    name = "year"
-    label = gettext_lazy("Year")
-
-    def validate(self, values: list[str], terms: dict) -> None:
-        for value in values:
-            if not (value.isascii() and value.isdigit() and len(value) == 4):
-                raise QueryError(
-                    _("Year must be four digits, not %(value)s") % {"value": value[:20]}
-                )
-
-
-FACETS: list[TermFacet | YearFacet] = [TermFacet(name, label) for name, label in VOCABULARIES]
-FACETS.append(YearFacet())
-FACETS_BY_NAME = {f.name: f for f in FACETS}
 
 
 def parse(params: QueryDict) -> Query:
@@ -177,44 +132,36 @@ class Results:
 def browse(query: Query, user, per_page: int | None = None) -> Results:
     """One page of what ``user`` may see for ``query``, with every facet's
     counts, from the search index (see shelf.search.engine)."""
-    from shelf.search.engine import get_engine
-    from shelf.search.query import parse_text
-
     per_page = per_page or settings.SHELF_PAGE_SIZE
-    engine = get_engine()
-    engine.refresh()
-    terms = engine.terms
+    snap = replica.current()
     for name, values in query.selected.items():
-        FACETS_BY_NAME[name].validate(values, terms)
+        FACETS_BY_NAME[name].validate(values, snap)
 
     notice = ""
-    parsed = parse_text(query.q, engine.synonyms) if query.q else None
+    parsed = parse_text(query.q, snap.term_set.synonyms) if query.q else None
     if parsed is not None and parsed.empty:
         notice = _("Your search had no words to look for, so everything is shown.")
         parsed = None
     elif parsed is not None and parsed.notes:
-        notice = _("Only the first %(n)s words of your search were used.") % {"n": 8}
+        notice = _("Only the first %(n)s words of your search were used.") % {"n": MAX_CLAUSES}
     start = (query.page - 1) * per_page
-    outcome = engine.search(parsed, query.selected, user, query.sort, start, per_page)
+    outcome = search(snap, parsed, query.selected, user, query.sort, start, per_page)
     pages = max(1, math.ceil(outcome.count / per_page))
     if query.page > pages:
         raise QueryError(
             _("There is no page %(page)s; the last page is %(pages)s")
             % {"page": query.page, "pages": pages}
         )
-    from shelf.search import fetch
-    from shelf.search.snippets import BODY_CHARS
-
     # The body is long and only an excerpt may need (the start of) it.
     resources = fetch.page(outcome.ids, user, BODY_CHARS if parsed is not None else 0)
-    attach_terms(resources, engine)
+    fetch.attach_terms(resources, snap.term_set.by_id, snap.term_ids)
     snippets = {}
     if parsed is not None:
         snippets = make_snippets(resources, outcome.tokens)
     else:
         for resource in resources:
             resource.snippet = ""
-    facets = facet_list(query, outcome.counts, terms)
+    facets = facet_list(snap, query.selected, outcome.counts, get_language())
     return Results(
         query,
         outcome.count,
@@ -234,8 +181,6 @@ def find(slug: str, user) -> Resource | None:
 
 
 def make_snippets(resources: list[Resource], tokens: set[str]) -> dict[int, str]:
-    from shelf.search.snippets import Highlighter, file_texts
-
     highlighter = Highlighter(tokens)
     out = {r.pk: highlighter.snippet(r, r.body_start or "") for r in resources}
     # Only items matched through an attached file's text need that text.
@@ -246,44 +191,6 @@ def make_snippets(resources: list[Resource], tokens: set[str]) -> dict[int, str]
             found = highlighter.snippet(resource, "", files[resource.pk])
         resource.snippet = out[resource.pk] = found or highlighter.fallback(resource)
     return out
-
-
-def attach_terms(resources: list[Resource], engine) -> None:
-    """Give each resource its terms from the engine (term ids per item, the
-    small vocabularies cached), as if prefetched: no query at all."""
-    by_id = engine.terms_by_id
-    for resource in resources:
-        found = [by_id[t] for t in engine.term_ids(resource.pk) if t in by_id]
-        found.sort(key=lambda t: (t.vocabulary, t.label))
-        cached = QuerySet(Term)
-        cached._result_cache = found
-        cached._prefetch_done = True
-        resource._prefetched_objects_cache = {"terms": cached}
-
-
-def facet_list(query: Query, counts: dict[str, dict[str, int]], terms) -> list[Facet]:
-    language = get_language()
-    facets = []
-    for facet in FACETS:
-        chosen = query.selected.get(facet.name, [])
-        found = counts.get(facet.name, {})
-        if facet.name == "year":
-            values = [FacetValue(y, y, n, y in chosen) for y, n in found.items()]
-            values += [FacetValue(y, y, 0, True) for y in chosen if y not in found]
-            values.sort(key=lambda v: v.value, reverse=True)
-        else:
-            values = [
-                FacetValue(slug, terms[(facet.name, slug)].label_for(language), n, slug in chosen)
-                for slug, n in found.items()
-            ]
-            values += [
-                FacetValue(s, terms[(facet.name, s)].label_for(language), 0, True)
-                for s in chosen
-                if s not in found
-            ]
-            values.sort(key=lambda v: (-v.count, v.label.casefold()))
-        facets.append(Facet(facet.name, facet.label, values))
-    return facets
 
 
 @dataclass

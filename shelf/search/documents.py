@@ -3,13 +3,14 @@ as the text and facts the index needs."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.apps import apps
 
-from shelf.catalogue.models import Resource, Term
+from shelf.catalogue.models import READERS, Resource, Term, may_see
 
 CHUNK = 2000
 
@@ -23,8 +24,8 @@ class Doc:
     terms_text: str
     language: str
     date_ord: int  # proleptic ordinal, 0 when undated
-    published: bool
-    public: bool
+    # The kinds of reader (catalogue.models.READERS) who may see it.
+    readers: tuple[bool, ...]
     term_ids: list[int]
 
 
@@ -83,8 +84,9 @@ def _docs(rows, links, files, terms) -> list[Doc]:
                 "\n".join(labels),
                 language or "",
                 date.toordinal() if date else 0,
-                status == "published",
-                visibility == "public",
+                tuple(
+                    m for m in READERS if may_see(m, {"status": status, "visibility": visibility})
+                ),
                 tids,
             )
         )
@@ -124,3 +126,7 @@ def load(ids: Iterable[int], terms) -> list[Doc]:
         links = through.filter(resource_id__in=part).values_list("resource_id", "term_id")
         out += _docs(list(rows), list(links), _file_text(0, None, part), terms)
     return out
+
+
+def year_of(date_ord: int) -> int:
+    return datetime.date.fromordinal(date_ord).year

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from shelf.lib.analysis import ANALYSERS, STOP_WORDS, query_forms, words
+from shelf.lib.analysis import ANALYSERS, STOP_WORDS, is_han, query_forms, words
 
 MAX_CLAUSES = 8
 MAX_EXCLUDED = 4
@@ -82,20 +82,16 @@ def word_clause(raw: str) -> Clause | None:
         return None
     if len(folded) == 1:
         word = folded[0]
-        fuzzy = word if len(word) >= 4 and word.isalpha() and not _han(word) else ""
+        fuzzy = word if len(word) >= 4 and word.isalpha() and not is_han(word) else ""
         return Clause(raw, [Alt(slots=(frozenset(query_forms(word)),))], fuzzy)
     # "covid-19", a Chinese run: its parts in a row.
     alts = phrase_alts(folded)
-    if all(_han(w) for w in folded):
+    if all(is_han(w) for w in folded):
         # Chinese words are often split by others ("儿童网络安全保护" for
         # "儿童保护"): the string's words anywhere also match, ranked lower.
         cover = folded[::2] if len(folded) % 2 else folded[::2] + folded[-1:]
         alts.append(Alt(slots=tuple(frozenset([b]) for b in dict.fromkeys(cover)), weight=0.5))
     return Clause(raw, alts)
-
-
-def _han(word: str) -> bool:
-    return "\u3400" <= word[0] <= "\ufaff"
 
 
 def parse_text(

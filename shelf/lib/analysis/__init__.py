@@ -13,7 +13,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from shelf.lib.analysis import ar, en, es, fr, zh
-from shelf.lib.analysis.base import fold, spans, words
+from shelf.lib.analysis.base import fold, is_han, spans, words
 
 ANALYSERS: dict[str, ModuleType] = {
     "en": en,
@@ -25,7 +25,16 @@ ANALYSERS: dict[str, ModuleType] = {
 DEFAULT = "en"
 STOP_WORDS = frozenset().union(*(a.STOP_WORDS for a in ANALYSERS.values()))
 
-__all__ = ["ANALYSERS", "STOP_WORDS", "analyser_for", "fold", "query_forms", "spans", "words"]
+__all__ = [
+    "ANALYSERS",
+    "STOP_WORDS",
+    "analyser_for",
+    "fold",
+    "is_han",
+    "query_forms",
+    "spans",
+    "words",
+]
 
 
 def analyser_for(language: str) -> ModuleType:

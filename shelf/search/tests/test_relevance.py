@@ -4,7 +4,7 @@ and success@3, and names every query that misses."""
 
 from django.http import QueryDict
 
-from shelf.catalogue.browse import browse, parse
+from shelf.search.browse import browse, parse
 from shelf.search.tests.factories import resource, term
 from shelf.test import BaseTestCase
 
