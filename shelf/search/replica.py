@@ -25,7 +25,7 @@ from pathlib import Path
 
 import tantivy
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import connections
 
 from shelf.search import documents, drift, feed, store
 from shelf.search.snapshot import Snapshot
@@ -198,7 +198,6 @@ class Replica:
 
     def check_drift(self) -> drift.Repair:
         """Compare the snapshot with the database and re-read what differs."""
-        close_old_connections()
         snap = self.snapshot
         repair = drift.compare(snap)
         if not repair:
