@@ -26,7 +26,8 @@ WITHIN = 1.0
 class Node:
     def __init__(self, data: Path):
         db = connection.settings_dict
-        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        url = f"postgres://{db['USER']}@{host}/{db['NAME']}"
         env = {
             **os.environ,
             "DATABASE_URL": url,
