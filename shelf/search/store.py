@@ -26,6 +26,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import re
 import shutil
 import time
 from array import array
@@ -51,6 +52,7 @@ BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
 GAP = "|"
 MIN_VOCAB_WORD = 4
 MAX_TOKEN = 60
+_TITLE_WORD = re.compile(r"\w+")
 
 
 def index_dir() -> Path:
@@ -150,9 +152,9 @@ def tantivy_doc(doc: documents.Doc, fields: dict[str, list[str] | str]) -> tanti
 
 
 def title_key(title: str) -> str:
-    """What titles are sorted by: the whole title, folded (case and accents
-    aside), one space between words."""
-    return " ".join(fold(title).split())
+    """What titles are sorted by: the whole title's words, folded (case,
+    accents and punctuation aside, as library filing rules have it)."""
+    return " ".join(_TITLE_WORD.findall(fold(title)))
 
 
 def build(root: Path | None = None, progress=None) -> Path:
