@@ -20,6 +20,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from shelf.catalogue.models import Resource
+from shelf.lib.analysis import guess_language
 from shelf.search import fetch, replica
 from shelf.search.engine import search
 from shelf.search.facets import FACETS, FACETS_BY_NAME, Facet, FacetValue, QueryError, facet_list
@@ -145,7 +146,12 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
     elif parsed is not None and parsed.notes:
         notice = _("Only the first %(n)s words of your search were used.") % {"n": MAX_CLAUSES}
     start = (query.page - 1) * per_page
-    outcome = search(snap, parsed, query.selected, user, query.sort, start, per_page)
+    language = reader_language(query.q, get_language()) if parsed is not None else ""
+    outcome = search(
+        snap, parsed, query.selected, user, query.sort, start, per_page, language=language
+    )
+    if outcome.relaxed:
+        notice = " ".join(filter(None, [notice, _("Showing results for some of your words.")]))
     pages = max(1, math.ceil(outcome.count / per_page))
     if query.page > pages:
         raise QueryError(
@@ -155,6 +161,9 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
     # The body is long and only an excerpt may need (the start of) it.
     resources = fetch.page(outcome.ids, user, BODY_CHARS if parsed is not None else 0)
     fetch.attach_terms(resources, snap.term_set.by_id, snap.term_ids)
+    superseded = snap.superseded_for(user)
+    for resource in resources:
+        resource.superseded = resource.pk in superseded
     snippets = {}
     if parsed is not None:
         snippets = make_snippets(resources, outcome.tokens)
@@ -173,6 +182,12 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
         outcome.suggestion,
         notice,
     )
+
+
+def reader_language(q: str, interface: str | None) -> str:
+    """The language whose items rank first among equals: the query's, when
+    its script or wording says so, else the reader's interface language."""
+    return guess_language(q) or interface or ""
 
 
 def find(slug: str, user) -> Resource | None:

@@ -27,6 +27,7 @@ class Doc:
     # The kinds of reader (catalogue.models.READERS) who may see it.
     readers: tuple[bool, ...]
     term_ids: list[int]
+    supersedes: int = 0  # the older edition this one replaces
 
 
 def other_names(term: Term) -> list[str]:
@@ -65,7 +66,7 @@ def _docs(rows, links, files, terms) -> list[Doc]:
     for rid, tid in links:
         by_resource[rid].append(tid)
     docs = []
-    for pk, title, summary, body, language, date, status, visibility in rows:
+    for pk, title, summary, body, language, date, status, visibility, supersedes in rows:
         tids = by_resource.get(pk, [])
         labels = []
         for tid in tids:
@@ -88,12 +89,23 @@ def _docs(rows, links, files, terms) -> list[Doc]:
                     m for m in READERS if may_see(m, {"status": status, "visibility": visibility})
                 ),
                 tids,
+                supersedes or 0,
             )
         )
     return docs
 
 
-FIELDS = ("pk", "title", "summary", "body", "language", "date", "status", "visibility")
+FIELDS = (
+    "pk",
+    "title",
+    "summary",
+    "body",
+    "language",
+    "date",
+    "status",
+    "visibility",
+    "supersedes_id",
+)
 
 
 def iter_all(terms, chunk: int = CHUNK) -> Iterator[list[Doc]]:
@@ -130,3 +142,8 @@ def load(ids: Iterable[int], terms) -> list[Doc]:
 
 def year_of(date_ord: int) -> int:
     return datetime.date.fromordinal(date_ord).year
+
+
+def language_tag(language: str) -> str:
+    """The tantivy tag of an item's language: its primary subtag."""
+    return "l" + (language.split("-")[0].lower() or "und")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from pyroaring import BitMap
 
-from shelf.search import facets, matching, ranking
+from shelf.search import documents, facets, matching, ranking
 from shelf.search.query import ParsedQuery
 from shelf.search.suggest import suggest
 
@@ -23,6 +23,8 @@ class Outcome:
     counts: dict[str, dict[str, int]]
     tokens: set[str] = field(default_factory=set)
     suggestion: str = ""
+    # Some of the results match only some of the words.
+    relaxed: bool = False
 
 
 def search(
@@ -33,8 +35,10 @@ def search(
     sort: str,
     offset: int,
     limit: int,
+    language: str = "",
 ) -> Outcome:
-    """Selected facets are validated by the caller (browse does)."""
+    """Selected facets are validated by the caller (browse does).
+    ``language``: the reader's, whose items rank first among equals."""
     visible = snap.visible_to(user)
     base = visible
     text = parsed is not None and not parsed.empty
@@ -48,32 +52,62 @@ def search(
         return out
 
     relevance = text and sort == "relevance"
+    every_word = BitMap()
+    # What is listed, in tiers: the reader's own words, then with synonyms
+    # and near misses, then (relaxed) with fewer of the words.
+    tiers: list[tuple[ParsedQuery | None, BitMap, bool]] = []
+    steps: list[BitMap] = []
     if text:
-        # The reader's own words first; synonyms and near misses widen
-        # the match and rank after it.
         own = matching.own_words(parsed)
         exact_text = matching.text_docs(snap, own)
         widened = matching.widen(snap, parsed) or own is not parsed
         base = visible & (matching.text_docs(snap, parsed) if widened else exact_text)
-    matches = scope(base)
+        matches = scope(base)
+        exact = scope(visible & exact_text) if widened else matches
+        tiers.append((own, exact, True))
+        if widened:
+            tiers.append((parsed, matches, True))
+        every_word = matches
+        if len(matches) < matching.RELAX_BELOW:
+            steps = matching.relaxed(
+                snap,
+                parsed,
+                visible,
+                lambda found: len(matches) + len(scope(found)) >= matching.RELAX_BELOW,
+            )
+            for step in steps:
+                base = base | step
+                tiers.append((parsed, scope(step), False))
+        matches = scope(base) if steps else matches
+    else:
+        matches = scope(base)
+        tiers.append((None, matches, True))
     counts = facets.count(snap, matches, lambda skip: scope(base, skip), selected)
+    # Current editions before those they replace, tier by tier.
+    superseded = snap.superseded_for(user)
+    if superseded:
+        tiers = [
+            (q, part, every)
+            for q, docs, every in tiers
+            for part in (docs - superseded, docs & superseded)
+        ]
     if relevance:
         tag_sets = [
             [t for v in values if (t := facets.FACETS_BY_NAME[name].tag(snap, v))]
             for name, values in selected.items()
         ]
-        exact = scope(visible & exact_text) if widened else matches
-        tiers = [(ranking.query(snap, own, tag_sets), exact)]
-        if widened:
-            tiers.append((ranking.query(snap, parsed, tag_sets), matches))
-        ids = ranking.ranked(snap, tiers, offset, limit)
+        prefer = documents.language_tag(language) if language else ""
+        ranked = [
+            (ranking.query(snap, q, tag_sets, every_clause=every, prefer=prefer), docs)
+            for q, docs, every in tiers
+        ]
+        ids = ranking.ranked(snap, ranked, offset, limit)
     else:
-        ids = ranking.sorted_page(
-            snap, matches, "newest" if sort == "relevance" else sort, offset, limit
-        )
-    outcome = Outcome(len(matches), ids, counts)
+        key = "newest" if sort == "relevance" else sort
+        ids = ranking.sorted_tiers(snap, [docs for _q, docs, _e in tiers], key, offset, limit)
+    outcome = Outcome(len(matches), ids, counts, relaxed=bool(steps))
     if text:
         outcome.tokens = matching.tokens(parsed)
-        if not matches:
+        if not every_word:
             outcome.suggestion = suggest(snap, parsed, visible)
     return outcome

@@ -15,6 +15,8 @@ from shelf.search.query import Alt, Clause, ParsedQuery
 
 MAX_NEAR = 4
 MAX_PREFIXED = 6
+# The last word, maybe typed half-way, stands for more of the words it begins.
+MAX_AS_TYPED = 12
 PHRASE_CHECK_LIMIT = 3000
 
 
@@ -96,13 +98,19 @@ def prefixed_words(snap, word: str, limit: int = MAX_PREFIXED) -> list[str]:
 def widen(snap, parsed: ParsedQuery) -> bool:
     """Typo tolerance and prefixes: words of 5+ letters also match words
     one edit away (two from 9 letters), words of 4+ letters the words
-    they begin ("safe": "safer", "safety"), with a lower weight."""
+    they begin ("safe": "safer", "safety"), and the query's last word from
+    3 letters the words it begins (as typed: "law enf"), all with a lower
+    weight than the words themselves."""
     widened = False
     for clause in parsed.clauses:
-        if clause.fuzzy and not any(a.weight < 0.5 for a in clause.alts):
+        if (clause.fuzzy or clause.prefix) and not any(a.weight < 0.5 for a in clause.alts):
             exact = set().union(*(s for a in clause.alts for s in a.slots))
             forms = set()
-            near = prefixed_words(snap, clause.fuzzy)
+            near = []
+            if clause.prefix:
+                near += prefixed_words(snap, clause.prefix, MAX_AS_TYPED)
+            elif clause.fuzzy:
+                near += prefixed_words(snap, clause.fuzzy)
             if len(clause.fuzzy) >= 5:
                 near += near_words(snap, clause.fuzzy, 2 if len(clause.fuzzy) >= 9 else 1)
             for cand in near:
@@ -146,3 +154,42 @@ def tokens(parsed: ParsedQuery) -> set[str]:
             for slot in alt.slots:
                 out |= slot
     return out
+
+
+# Relaxed matching: when fewer than this many items match every word...
+RELAX_BELOW = 10
+# ...items matching all but one word are added, then all but two, and so
+# on, at most this many steps (the work is bounded by the steps times the
+# number of clauses, itself capped by query.MAX_CLAUSES).
+MAX_RELAX_STEPS = 3
+
+
+def relaxed(snap, parsed: ParsedQuery, within: BitMap, enough) -> list[BitMap]:
+    """Items of ``within`` matching all words but one, all but two, ...:
+    one bitmap per step, most words first, until ``enough(found)`` says the
+    steps so far make a page. Each step's items matched fewer of the words
+    than the step before's: ranked after them. Down to one word of two or
+    three, half the words of more."""
+    n = len(parsed.clauses)
+    if n < 2:
+        return []
+    floor = 1 if n <= 3 else (n + 1) // 2
+    sets = [clause_docs(snap, c) & within for c in parsed.clauses]
+    for clause in parsed.excluded:
+        excluded = clause_docs(snap, clause)
+        sets = [s - excluded for s in sets]
+    # at_least[j]: the items matching at least j of the clauses.
+    at_least = [BitMap() for _ in range(n + 1)]
+    for s in sets:
+        for j in range(n, 1, -1):
+            at_least[j] |= at_least[j - 1] & s
+        at_least[1] |= s
+    steps, found = [], BitMap()
+    for m in range(n - 1, max(floor, n - MAX_RELAX_STEPS) - 1, -1):
+        step = at_least[m] - at_least[m + 1]
+        if step:
+            steps.append(step)
+            found |= step
+            if enough(found):
+                break
+    return steps

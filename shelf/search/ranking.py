@@ -36,14 +36,30 @@ def alt_query(snap, alt: Alt) -> tantivy.Query:
     return tantivy.Query.boost_query(query, alt.weight) if alt.weight != 1.0 else query
 
 
-def query(snap, parsed: ParsedQuery, tag_sets: list[list[str]]) -> tantivy.Query:
-    """Every clause required, each by any of its alternatives; the chosen
-    facet values required too (without score), so the top of a filtered
-    search comes straight from tantivy."""
+# Items in the reader's language score this much more: enough to come first
+# among otherwise equal matches, not to outrank a better match.
+LANGUAGE_BOOST = 0.75
+
+
+def query(
+    snap,
+    parsed: ParsedQuery,
+    tag_sets: list[list[str]],
+    every_clause: bool = True,
+    prefer: str = "",
+) -> tantivy.Query:
+    """Every clause required (or, relaxed, any: the more the better), each
+    by any of its alternatives; the chosen facet values required too
+    (without score), so the top of a filtered search comes straight from
+    tantivy; items tagged ``prefer`` (a language) a little higher."""
     subs = []
+    occur = tantivy.Occur.Must if every_clause else tantivy.Occur.Should
     for clause in parsed.clauses:
         alts = [(tantivy.Occur.Should, alt_query(snap, a)) for a in clause.alts]
-        subs.append((tantivy.Occur.Must, tantivy.Query.boolean_query(alts)))
+        subs.append((occur, tantivy.Query.boolean_query(alts)))
+    if prefer:
+        tagged = tantivy.Query.term_query(snap.schema, "tags", prefer)
+        subs.append((tantivy.Occur.Should, tantivy.Query.const_score_query(tagged, LANGUAGE_BOOST)))
     for clause in parsed.excluded:
         for alt in clause.alts:
             subs.append((tantivy.Occur.MustNot, alt_query(snap, alt)))
@@ -98,6 +114,20 @@ def ranked(snap, tiers: list[tuple[tantivy.Query, BitMap]], offset: int, limit: 
         if len(out) >= want:
             break
     return out[offset:want]
+
+
+def sorted_tiers(snap, tiers: list[BitMap], sort: str, offset: int, limit: int) -> list[int]:
+    """A page in sort order, tier by tier (all of one before the next)."""
+    out: list[int] = []
+    for docs in tiers:
+        if offset >= len(docs):
+            offset -= len(docs)
+            continue
+        out += sorted_page(snap, docs, sort, offset, limit - len(out))
+        offset = 0
+        if len(out) >= limit:
+            break
+    return out
 
 
 def sorted_page(snap, matches: BitMap, sort: str, offset: int, limit: int) -> list[int]:

@@ -148,6 +148,9 @@ class Snapshot:
         ends = np.cumsum(counts)
         snap.term_start[pks], snap.term_end[pks] = ends - counts, ends
         snap.term_ids_flat = sort["term_ids"]
+        snap.replaces = np.zeros(size, dtype=np.int64)
+        snap.replaces[pks] = sort["supersedes"]
+        snap.superseded = snap._superseded()
         snap.keys = {name: np.zeros(size, dtype=np.float64) for name in SORT_KEYS}
         snap.year = np.zeros(size, dtype=np.int16)
         snap._set_keys(pks, sort["date"], sort["title_rank"])
@@ -223,11 +226,21 @@ class Snapshot:
         # In with what they have now.
         snap.keys = {name: keys.copy() for name, keys in self.keys.items()}
         snap.year = self.year.copy()
+        editions = any(self.replaces[pk] for pk in ids if pk < len(self.replaces))
+        editions = editions or any(d.supersedes for d in docs)
+        snap.replaces = self.replaces.copy() if editions else self.replaces
         top = max((d.pk for d in docs), default=-1)
         if top >= len(snap.keys["title"]):
             grow = top + 1024
             snap.keys = {name: _grown(keys, grow) for name, keys in snap.keys.items()}
             snap.year = _grown(snap.year, grow)
+            snap.replaces = _grown(snap.replaces, grow)
+        if editions:
+            for pk in ids:
+                if pk < len(snap.replaces):
+                    snap.replaces[pk] = 0
+            for doc in docs:
+                snap.replaces[doc.pk] = doc.supersedes
         titles = {pk: t for pk, t in self.changed_titles.items() if pk not in changed}
         dates = {pk: d for pk, d in self.changed_dates.items() if pk not in changed}
         new_words = []
@@ -256,9 +269,22 @@ class Snapshot:
         snap.doc_tokens, snap.changed_terms = doc_tokens, changed_terms
         snap.visible, snap.every = visible, every
         snap.changed_titles, snap.changed_dates = titles, dates
+        if editions or len(snap.replaces) != len(self.replaces):
+            snap.superseded = snap._superseded()
         snap._place_changed_titles()
         snap.vocab = self.vocab.with_words(new_words) if new_words else self.vocab
         return snap
+
+    def _superseded(self) -> dict[bool, BitMap]:
+        """Per kind of reader, the items replaced by a newer edition they
+        may see."""
+        out = {}
+        for reader, visible in self.visible.items():
+            ids = np.frombuffer(visible.to_array(), dtype=np.uint32).astype(np.int64)
+            ids = ids[ids < len(self.replaces)]
+            older = self.replaces[ids]
+            out[reader] = BitMap(older[older > 0].astype(np.uint32).tolist())
+        return out
 
     def _place_changed_titles(self) -> None:
         """Title ranks for the items changed since the build: between the
@@ -294,6 +320,9 @@ class Snapshot:
 
     def visible_to(self, user) -> BitMap:
         return self.visible[is_member(user)]
+
+    def superseded_for(self, user) -> BitMap:
+        return self.superseded[is_member(user)]
 
     def term_ids(self, pk: int) -> list[int]:
         if pk in self.changed_terms:

@@ -11,7 +11,9 @@ the one in use. A generation holds:
 - ``facets.pkl``: per term and per year the bitmap of its resources, per
   kind of reader the bitmap of what they may see, and every resource;
 - ``sort.npz``: per resource its date and title rank for date and title
-  order, and its term ids;
+  order, the edition it supersedes and its term ids;
+- ``titles.bin`` + ``titles.npy``: the folded titles in title order, so an
+  item saved later takes its place by its whole title;
 - ``vocab.pkl``: the folded surface words with their document frequency,
   for typo tolerance and "did you mean";
 - ``manifest.json``: the change-feed position the build started from
@@ -135,8 +137,10 @@ def analyse_chunk(docs: list[documents.Doc]):
 
 
 def tags(doc: documents.Doc) -> list[str]:
-    """Facet values as tantivy terms, so ranking can require them."""
+    """Facet values as tantivy terms, so ranking can require them, and the
+    language, so ranking can prefer the reader's."""
     out = [f"t{tid}" for tid in doc.term_ids]
+    out.append(documents.language_tag(doc.language))
     if doc.date_ord:
         out.append(f"y{documents.year_of(doc.date_ord)}")
     return out
@@ -185,7 +189,7 @@ def build(root: Path | None = None, progress=None) -> Path:
     vocab: Counter = Counter()
     # Compact arrays, not lists of int objects: a million items have about
     # twelve million item-term links.
-    pks, dates = array("I"), array("l")
+    pks, dates, replaces = array("I"), array("l"), array("l")
     tkeys: list[str] = []
     doc_terms, doc_term_counts = array("l"), array("l")
     terms = documents.term_table()
@@ -207,6 +211,7 @@ def build(root: Path | None = None, progress=None) -> Path:
                     visible[reader].add(pk)
                 pks.append(pk)
                 dates.append(doc.date_ord)
+                replaces.append(doc.supersedes)
                 tkeys.append(title_key(doc.title))
             every.update(pks[-len(chunk) :])
             vocab.update(chunk_vocab)
@@ -238,7 +243,7 @@ def build(root: Path | None = None, progress=None) -> Path:
             handle,
             protocol=pickle.HIGHEST_PROTOCOL,
         )
-    _write_sort(gen, pks, dates, tkeys, doc_terms, doc_term_counts)
+    _write_sort(gen, pks, dates, tkeys, doc_terms, doc_term_counts, replaces)
     vocab = {w: n for w, n in vocab.items() if len(w) >= MIN_VOCAB_WORD and not w.isdigit()}
     with open(gen / "vocab.pkl", "wb") as handle:
         pickle.dump(vocab, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -296,7 +301,7 @@ def _write_postings(gen: Path, postings: dict[str, BitMap]) -> None:
         pickle.dump(offsets, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _write_sort(gen: Path, pks, dates, tkeys, doc_terms, doc_term_counts) -> None:
+def _write_sort(gen: Path, pks, dates, tkeys, doc_terms, doc_term_counts, replaces) -> None:
     pks = np.asarray(pks, dtype=np.int64)
     order = sorted(range(len(tkeys)), key=tkeys.__getitem__)  # stable: pk order on ties
     ranks = np.empty(len(order), dtype=np.float64)
@@ -312,6 +317,8 @@ def _write_sort(gen: Path, pks, dates, tkeys, doc_terms, doc_term_counts) -> Non
         pk=pks,
         date=np.asarray(dates, dtype=np.int32),
         title_rank=ranks,
+        # The older edition each resource replaces (0: none).
+        supersedes=np.asarray(replaces, dtype=np.int64),
         # Each resource's term ids (pk order), so a page needs no join for them.
         term_ids=np.asarray(doc_terms, dtype=np.int32),
         term_counts=np.asarray(doc_term_counts, dtype=np.int32),
