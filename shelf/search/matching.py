@@ -161,7 +161,7 @@ RELAX_BELOW = 10
 # ...items matching all but one word are added, then all but two, and so
 # on, at most this many steps (the work is bounded by the steps times the
 # number of clauses, itself capped by query.MAX_CLAUSES).
-MAX_RELAX_STEPS = 3
+MAX_RELAX_STEPS = 6
 
 
 def relaxed(snap, parsed: ParsedQuery, within: BitMap, enough) -> list[BitMap]:
@@ -169,11 +169,11 @@ def relaxed(snap, parsed: ParsedQuery, within: BitMap, enough) -> list[BitMap]:
     one bitmap per step, most words first, until ``enough(found)`` says the
     steps so far make a page. Each step's items matched fewer of the words
     than the step before's: ranked after them. Down to one word of two or
-    three, half the words of more."""
+    three, two of more."""
     n = len(parsed.clauses)
     if n < 2:
         return []
-    floor = 1 if n <= 3 else (n + 1) // 2
+    floor = 1 if n <= 3 else 2
     sets = [clause_docs(snap, c) & within for c in parsed.clauses]
     for clause in parsed.excluded:
         excluded = clause_docs(snap, clause)
