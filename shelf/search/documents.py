@@ -144,6 +144,11 @@ def year_of(date_ord: int) -> int:
     return datetime.date.fromordinal(date_ord).year
 
 
-def language_tag(language: str) -> str:
-    """The tantivy tag of an item's language: its primary subtag."""
-    return "l" + (language.split("-")[0].lower() or "und")
+# Languages whose items can be preferred in ranking, by code (0: any other).
+RANKED_LANGUAGES = ("en", "fr", "es", "ar", "zh")
+
+
+def language_code(language: str) -> int:
+    """A small number for an item's language (its primary subtag)."""
+    primary = language.split("-")[0].lower()
+    return RANKED_LANGUAGES.index(primary) + 1 if primary in RANKED_LANGUAGES else 0

@@ -96,12 +96,11 @@ def search(
             [t for v in values if (t := facets.FACETS_BY_NAME[name].tag(snap, v))]
             for name, values in selected.items()
         ]
-        prefer = documents.language_tag(language) if language else ""
         ranked = [
-            (ranking.query(snap, q, tag_sets, every_clause=every, prefer=prefer), docs)
-            for q, docs, every in tiers
+            (ranking.query(snap, q, tag_sets, every_clause=every), docs) for q, docs, every in tiers
         ]
-        ids = ranking.ranked(snap, ranked, offset, limit)
+        prefer = documents.language_code(language) if language else 0
+        ids = ranking.ranked(snap, ranked, offset, limit, prefer)
     else:
         key = "newest" if sort == "relevance" else sort
         ids = ranking.sorted_tiers(snap, [docs for _q, docs, _e in tiers], key, offset, limit)

@@ -46,20 +46,16 @@ def query(
     parsed: ParsedQuery,
     tag_sets: list[list[str]],
     every_clause: bool = True,
-    prefer: str = "",
 ) -> tantivy.Query:
     """Every clause required (or, relaxed, any: the more the better), each
     by any of its alternatives; the chosen facet values required too
     (without score), so the top of a filtered search comes straight from
-    tantivy; items tagged ``prefer`` (a language) a little higher."""
+    tantivy."""
     subs = []
     occur = tantivy.Occur.Must if every_clause else tantivy.Occur.Should
     for clause in parsed.clauses:
         alts = [(tantivy.Occur.Should, alt_query(snap, a)) for a in clause.alts]
         subs.append((occur, tantivy.Query.boolean_query(alts)))
-    if prefer:
-        tagged = tantivy.Query.term_query(snap.schema, "tags", prefer)
-        subs.append((tantivy.Occur.Should, tantivy.Query.const_score_query(tagged, LANGUAGE_BOOST)))
     for clause in parsed.excluded:
         for alt in clause.alts:
             subs.append((tantivy.Occur.MustNot, alt_query(snap, alt)))
@@ -73,28 +69,44 @@ def query(
     return tantivy.Query.boolean_query(subs)
 
 
-def hits(snap, query: tantivy.Query, offset: int, limit: int) -> list[int]:
+def hits(snap, query: tantivy.Query, offset: int, limit: int) -> list[tuple[float, int]]:
     found = snap.searcher.search(query, limit=limit, offset=offset, count=False).hits
-    return snap.searcher.fast_field_values("id", [a for _s, a in found])
+    ids = snap.searcher.fast_field_values("id", [a for _s, a in found])
+    return [(score, pk) for (score, _a), pk in zip(found, ids, strict=True)]
 
 
-def allowed_hits(snap, query: tantivy.Query, allowed: BitMap, count: int) -> list[int]:
+def allowed_hits(
+    snap, query: tantivy.Query, allowed: BitMap, count: int, prefer: int = 0
+) -> list[int]:
     """The first ``count`` ranked hits that are in ``allowed``. The
     visibility gate is applied here rather than in tantivy: a query with
     one more required clause loses tantivy's top-k pruning and runs about
-    three times slower, while only a few percent of items are hidden."""
+    three times slower, while only a few percent of items are hidden.
+    Items in language ``prefer`` (a snapshot language code) score a little
+    more, among the hits fetched (a boost inside tantivy costs a pass over
+    every item in that language)."""
     fetch = count + 10 + count // 4
-    kept: list[int] = []
+    kept: list[tuple[float, int]] = []
     for _ in range(4):
-        ids = hits(snap, query, 0, fetch)
-        kept = [i for i in ids if i in allowed]
-        if len(kept) >= count or len(ids) < fetch:
+        found = hits(snap, query, 0, fetch)
+        kept = [(score, pk) for score, pk in found if pk in allowed]
+        if len(kept) >= count or len(found) < fetch:
             break
         fetch *= 4
-    return kept[:count]
+    if prefer:
+        lang = snap.lang
+        boosted = [
+            (score + LANGUAGE_BOOST if pk < len(lang) and lang[pk] == prefer else score, -i, pk)
+            for i, (score, pk) in enumerate(kept)
+        ]
+        boosted.sort(reverse=True)
+        return [pk for _s, _i, pk in boosted[:count]]
+    return [pk for _s, pk in kept[:count]]
 
 
-def ranked(snap, tiers: list[tuple[tantivy.Query, BitMap]], offset: int, limit: int) -> list[int]:
+def ranked(
+    snap, tiers: list[tuple[tantivy.Query, BitMap]], offset: int, limit: int, prefer: int = 0
+) -> list[int]:
     """Tier by tier (each a ranking query and the matches it ranks, the
     reader's own words first), BM25 order within a tier: what a later tier
     adds never outranks an earlier one."""
@@ -107,7 +119,7 @@ def ranked(snap, tiers: list[tuple[tantivy.Query, BitMap]], offset: int, limit: 
         if not fresh:
             continue
         need = want - len(out) if last or len(fresh) >= want - len(out) else len(fresh)
-        for pk in allowed_hits(snap, query, fresh, need):
+        for pk in allowed_hits(snap, query, fresh, need, prefer):
             if pk not in seen:
                 seen.add(pk)
                 out.append(pk)

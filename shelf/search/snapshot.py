@@ -150,6 +150,8 @@ class Snapshot:
         snap.term_ids_flat = sort["term_ids"]
         snap.replaces = np.zeros(size, dtype=np.int64)
         snap.replaces[pks] = sort["supersedes"]
+        snap.lang = np.zeros(size, dtype=np.uint8)
+        snap.lang[pks] = sort["lang"]
         snap.superseded = snap._superseded()
         snap.keys = {name: np.zeros(size, dtype=np.float64) for name in SORT_KEYS}
         snap.year = np.zeros(size, dtype=np.int16)
@@ -226,6 +228,7 @@ class Snapshot:
         # In with what they have now.
         snap.keys = {name: keys.copy() for name, keys in self.keys.items()}
         snap.year = self.year.copy()
+        snap.lang = self.lang.copy()
         editions = any(self.replaces[pk] for pk in ids if pk < len(self.replaces))
         editions = editions or any(d.supersedes for d in docs)
         snap.replaces = self.replaces.copy() if editions else self.replaces
@@ -234,6 +237,7 @@ class Snapshot:
             grow = top + 1024
             snap.keys = {name: _grown(keys, grow) for name, keys in snap.keys.items()}
             snap.year = _grown(snap.year, grow)
+            snap.lang = _grown(snap.lang, grow)
             snap.replaces = _grown(snap.replaces, grow)
         if editions:
             for pk in ids:
@@ -260,6 +264,7 @@ class Snapshot:
                 visible[reader].add(doc.pk)
             every.add(doc.pk)
             titles[doc.pk] = store.title_key(doc.title)
+            snap.lang[doc.pk] = documents.language_code(doc.language)
             dates[doc.pk] = doc.date_ord
             new_words += [w for w in surface if len(w) >= store.MIN_VOCAB_WORD and not w.isdigit()]
         for pk in ids:

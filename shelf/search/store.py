@@ -137,10 +137,8 @@ def analyse_chunk(docs: list[documents.Doc]):
 
 
 def tags(doc: documents.Doc) -> list[str]:
-    """Facet values as tantivy terms, so ranking can require them, and the
-    language, so ranking can prefer the reader's."""
+    """Facet values as tantivy terms, so ranking can require them."""
     out = [f"t{tid}" for tid in doc.term_ids]
-    out.append(documents.language_tag(doc.language))
     if doc.date_ord:
         out.append(f"y{documents.year_of(doc.date_ord)}")
     return out
@@ -189,7 +187,7 @@ def build(root: Path | None = None, progress=None) -> Path:
     vocab: Counter = Counter()
     # Compact arrays, not lists of int objects: a million items have about
     # twelve million item-term links.
-    pks, dates, replaces = array("I"), array("l"), array("l")
+    pks, dates, replaces, langs = array("I"), array("l"), array("l"), array("B")
     tkeys: list[str] = []
     doc_terms, doc_term_counts = array("l"), array("l")
     terms = documents.term_table()
@@ -212,6 +210,7 @@ def build(root: Path | None = None, progress=None) -> Path:
                 pks.append(pk)
                 dates.append(doc.date_ord)
                 replaces.append(doc.supersedes)
+                langs.append(documents.language_code(doc.language))
                 tkeys.append(title_key(doc.title))
             every.update(pks[-len(chunk) :])
             vocab.update(chunk_vocab)
@@ -243,7 +242,7 @@ def build(root: Path | None = None, progress=None) -> Path:
             handle,
             protocol=pickle.HIGHEST_PROTOCOL,
         )
-    _write_sort(gen, pks, dates, tkeys, doc_terms, doc_term_counts, replaces)
+    _write_sort(gen, pks, dates, tkeys, doc_terms, doc_term_counts, replaces, langs)
     vocab = {w: n for w, n in vocab.items() if len(w) >= MIN_VOCAB_WORD and not w.isdigit()}
     with open(gen / "vocab.pkl", "wb") as handle:
         pickle.dump(vocab, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -301,7 +300,7 @@ def _write_postings(gen: Path, postings: dict[str, BitMap]) -> None:
         pickle.dump(offsets, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _write_sort(gen: Path, pks, dates, tkeys, doc_terms, doc_term_counts, replaces) -> None:
+def _write_sort(gen: Path, pks, dates, tkeys, doc_terms, doc_term_counts, replaces, langs):
     pks = np.asarray(pks, dtype=np.int64)
     order = sorted(range(len(tkeys)), key=tkeys.__getitem__)  # stable: pk order on ties
     ranks = np.empty(len(order), dtype=np.float64)
@@ -319,6 +318,8 @@ def _write_sort(gen: Path, pks, dates, tkeys, doc_terms, doc_term_counts, replac
         title_rank=ranks,
         # The older edition each resource replaces (0: none).
         supersedes=np.asarray(replaces, dtype=np.int64),
+        # Each resource's language code (documents.language_code).
+        lang=np.asarray(langs, dtype=np.uint8),
         # Each resource's term ids (pk order), so a page needs no join for them.
         term_ids=np.asarray(doc_terms, dtype=np.int32),
         term_counts=np.asarray(doc_term_counts, dtype=np.int32),
