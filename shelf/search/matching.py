@@ -16,7 +16,7 @@ from shelf.search.query import Alt, Clause, ParsedQuery
 MAX_NEAR = 4
 MAX_PREFIXED = 6
 # The last word, maybe typed half-way, stands for more of the words it begins.
-MAX_AS_TYPED = 12
+MAX_AS_TYPED = 6
 PHRASE_CHECK_LIMIT = 3000
 
 
