@@ -53,6 +53,9 @@ BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
 # Between the summary and the term labels, so no phrase spans the two.
 GAP = "|"
 MIN_VOCAB_WORD = 4
+# Bumped when a generation's files change: a worker finding an older
+# format rebuilds instead of misreading it.
+FORMAT = 2
 MAX_TOKEN = 60
 _TITLE_WORD = re.compile(r"\w+")
 
@@ -68,7 +71,12 @@ def current_generation(root: Path | None = None) -> Path | None:
     except FileNotFoundError:
         return None
     path = root / name
-    return path if (path / "manifest.json").exists() else None
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    # An older format is as good as none: the caller builds a new one.
+    return path if manifest.get("format") == FORMAT else None
 
 
 @contextmanager
@@ -249,6 +257,7 @@ def build(root: Path | None = None, progress=None) -> Path:
     (gen / "tantivy.applied").write_text(json.dumps(position.as_json()))
     seconds = time.monotonic() - started
     manifest = {
+        "format": FORMAT,
         "feed": position.as_json(),
         "documents": count,
         "seconds": round(seconds, 2),

@@ -309,3 +309,21 @@ class PrunedFeedTestCase(BaseTestCase):
         call_command("reindex", prune_feed_days=0, stdout=out)
         self.assertIn("Deleted", out.getvalue())
         self.assertFalse(SearchChange.objects.exists())
+
+
+class OldFormatTestCase(BaseTestCase):
+    def test_it_rebuilds_an_index_of_an_older_format(self):
+        import json
+
+        from shelf.search import store
+        from shelf.search.replica import forget
+
+        item = resource("Safer recruitment", "Checks before hiring.")
+        search("")
+        old = store.index_dir() / (store.index_dir() / "current").read_text().strip()
+        manifest = json.loads((old / "manifest.json").read_text())
+        del manifest["format"]
+        (old / "manifest.json").write_text(json.dumps(manifest))
+        forget()  # a worker of the new version starting on the old index
+        self.assertEqual([r.pk for r in search("recruitment").resources], [item.pk])
+        self.assertNotEqual(store.current_generation(), old)
