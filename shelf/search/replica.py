@@ -218,8 +218,12 @@ class Replica:
 
 def _covers(applied: feed.Position, position: feed.Position) -> bool:
     """Whether an index at ``applied`` has every change one at ``position``
-    has (it read the feed at or after it)."""
-    return applied.last >= position.last and applied.horizon >= position.horizon
+    has. The horizon may stay put while rows of transactions above it
+    commit (an old transaction elsewhere holds it back), so the rows read
+    above it count too."""
+    if applied.last < position.last or applied.horizon < position.horizon:
+        return False
+    return all(i in applied.seen for i, t in position.seen.items() if t >= applied.horizon)
 
 
 _replicas: dict[Path, Replica] = {}

@@ -74,3 +74,16 @@ class DriftTestCase(BaseTestCase):
             self.replica.snapshot.position.last += 10
         repair = self.replica.check_drift()
         self.assertTrue(repair.rebuild)
+
+
+class CoversTestCase(BaseTestCase):
+    def test_it_sees_rows_committed_above_a_horizon_that_stayed_put(self):
+        from shelf.search.feed import Position
+        from shelf.search.replica import _covers
+
+        written = Position(last=10, horizon=5, seen={9: 7})
+        self.assertTrue(_covers(written, Position(10, 5, {9: 7})))
+        # A transaction that started at 6 committed rows 3 and 4 since.
+        self.assertFalse(_covers(written, Position(10, 5, {3: 6, 4: 6, 9: 7})))
+        self.assertFalse(_covers(written, Position(11, 5, {9: 7})))
+        self.assertTrue(_covers(Position(12, 8), Position(10, 5, {9: 7})))
