@@ -129,9 +129,13 @@ def ranked(
 
 
 def sorted_tiers(snap, tiers: list[BitMap], sort: str, offset: int, limit: int) -> list[int]:
-    """A page in sort order, tier by tier (all of one before the next)."""
+    """A page in sort order, tier by tier (all of one before the next; an
+    item is listed in the first tier that has it)."""
     out: list[int] = []
-    for docs in tiers:
+    earlier = BitMap()
+    for tier in tiers:
+        docs = tier - earlier if earlier else tier
+        earlier |= tier
         if offset >= len(docs):
             offset -= len(docs)
             continue

@@ -156,3 +156,12 @@ class LanguageTestCase(BaseTestCase):
             self.assertEqual(self.first("UNICEF"), self.es.pk)
         with translation.override("en"):
             self.assertEqual(self.first("UNICEF"), self.en.pk)
+
+
+class SortedTiersTestCase(BaseTestCase):
+    def test_it_lists_an_item_once_when_sorted_by_date(self):
+        item = resource("Child protection online", "How to keep children safe.")
+        for sort in ("newest", "oldest", "title"):
+            results = search("CHILD", sort=sort)  # "child" as typed, and as "children"
+            self.assertEqual([r.pk for r in results.resources], [item.pk], sort)
+            self.assertEqual(results.count, 1)
