@@ -133,15 +133,20 @@ class TermFacet:
         mine = snap.term_set.by_vocabulary.get(self.name, [])
         if tally.small:
             counts = tally.terms()
-            found = {t.slug: counts[t.id] for t in mine if t.id in counts}
-        else:
-            bitmaps = {t.slug: snap.terms.get(t.id) for t in mine}
-            found = tally.intersections(bitmaps)
+            return {t.slug: counts[t.id] for t in mine if t.id in counts}
+        found = {}
+        docs, bitmaps = tally.docs, snap.terms
+        for t in mine:
+            bm = bitmaps.get(t.id)
+            if bm:
+                n = docs.intersection_cardinality(bm)
+                if n:
+                    found[t.slug] = n
         return found
 
     def values(self, counts: dict[str, int], chosen: list[str], snap, language) -> list[FacetValue]:
         def label(slug: str) -> str:
-            return snap.term_set.get(self.name, slug).label_for(language)
+            return snap.term_set.label(self.name, slug, language)
 
         values = [FacetValue(s, label(s), n, s in chosen) for s, n in counts.items()]
         values += [FacetValue(s, label(s), 0, True) for s in chosen if s not in counts]
