@@ -24,7 +24,7 @@ def _tasks_run_immediately(settings):
 def search_index(request, tmp_path, settings):
     """Every test gets its own search index, built from its own database on
     first use, so no test sees another's items or the developer's index."""
-    from shelf.search.engine import forget
+    from shelf.search.replica import forget
 
     settings.SEARCH_INDEX_DIR = tmp_path / "search"
     settings.SEARCH_REFRESH_INTERVAL = 0
@@ -32,10 +32,10 @@ def search_index(request, tmp_path, settings):
     if request.node.get_closest_marker("django_db") or _is_django_db_test(request):
         # Built now from the test class's data, so a test that counts a page's
         # queries does not count the first search building the index.
-        from shelf.search.engine import get_engine
+        from shelf.search.replica import get_replica
 
         try:
-            get_engine()
+            get_replica()
         except RuntimeError:
             forget()  # database access not set up yet: built on first search instead
     yield

@@ -45,10 +45,10 @@ from django.core.management import call_command  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
-from shelf.catalogue import browse as catalogue  # noqa: E402
 from shelf.exports.formats import FORMATS  # noqa: E402
 from shelf.exports.views import download_list  # noqa: E402
 from shelf.ingest import demo  # noqa: E402
+from shelf.search import browse as catalogue  # noqa: E402
 
 
 def download(fmt: str) -> tuple[int, int]:

@@ -12,7 +12,11 @@ count + first page, anonymous reader), p50/p95 in ms:
 - text+2f: one or two words, two facet filters, ranked by relevance;
 - filter+date: two facet filters, newest first;
 - typo: one word with one edit, no filter;
-- chinese: a 2-4 character Chinese string.
+- chinese: a 2-4 character Chinese string;
+- question: a 6-12 word question in one of the five languages, as readers
+  type them ("what should I do if a child ...", "¿cómo puedo ...");
+- prefix: one or two words and the first 3-5 letters of another, as typed
+  half-way ("trafficking law enf").
 
 The same queries run against the baseline (built inside bench/ only: an FTS5
 table beside the database, facet counts by GROUP BY, disjunctive counts by
@@ -42,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SHELF = str(Path(PYTHON).parent / "shelf")
-KINDS = ["browse", "text+2f", "filter+date", "typo", "chinese"]
+KINDS = ["browse", "text+2f", "filter+date", "typo", "chinese", "question", "prefix"]
 TARGETS = {
     # items: (in-process p95 ms, listing p95 ms, api p95 ms)
     100_000: (5, 30, 15),
@@ -51,6 +55,33 @@ TARGETS = {
 
 
 # -- queries (the same for every engine) -----------------------------------
+
+# Question shapes per language; the blanks take words of the demo's domain.
+QUESTIONS = {
+    "en": [
+        "what should I do if a {0} tells me about {1}",
+        "how do I check {0} before {1} and {2}",
+        "where can I find {0} about {1} for {2}",
+        "what are the {0} of {1} in a {2}",
+        "how can our school improve {0} and {1} for {2}",
+    ],
+    "fr": [
+        "que faire si un {0} parle de {1}",
+        "comment signaler la {0} et la {1} à l'école",
+        "quels sont les {0} de {1} chez les {2}",
+    ],
+    "es": [
+        "¿cómo puedo mejorar la {0} de los {1} en la {2}?",
+        "qué hacer si un {0} sufre {1} en casa",
+        "¿dónde encuentro {0} sobre {1} para {2}?",
+    ],
+    "ar": [
+        "كيف يمكن {0} {1} في المدرسة",
+        "ماذا أفعل إذا تعرض {0} إلى {1}",
+        "ما هي {0} {1} عند {2}",
+    ],
+    "zh-Hans": ["如何{0}{1}", "什么是{0}和{1}", "怎样预防{0}{1}"],
+}
 
 
 def make_queries(seed: int, per_kind: int) -> dict[str, list[dict]]:
@@ -82,6 +113,17 @@ def make_queries(seed: int, per_kind: int) -> dict[str, list[dict]]:
             return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
         return word[:i] + rng.choice("aeiourstn") + word[i + 1 :]
 
+    def question() -> str:
+        language = rng.choice(["en", "en", "fr", "es", "ar", "zh-Hans"])
+        domain = [w for w in demo.DOMAIN[language] if len(w) >= 2]
+        picked = rng.sample(domain, 3)
+        return rng.choice(QUESTIONS[language]).format(*picked)
+
+    def prefix() -> str:
+        whole = rng.sample(english, rng.choice([1, 2]))
+        last = rng.choice([w for w in english if len(w) >= 6])
+        return " ".join([*whole, last[: rng.randint(3, 5)]])
+
     out: dict[str, list[dict]] = {k: [] for k in KINDS}
     for _ in range(per_kind):
         out["browse"].append({})
@@ -93,6 +135,8 @@ def make_queries(seed: int, per_kind: int) -> dict[str, list[dict]]:
         if len(zh) == 2 and rng.random() < 0.5:
             zh += rng.choice([w for w in chinese if len(w) == 2])
         out["chinese"].append({"q": [zh]})
+        out["question"].append({"q": [question()]})
+        out["prefix"].append({"q": [prefix()]})
     return out
 
 
@@ -125,7 +169,10 @@ def run_shelf(args) -> dict:
     from django.contrib.auth.models import AnonymousUser
     from django.http import QueryDict
 
-    from shelf.catalogue.browse import browse, parse
+    try:
+        from shelf.search.browse import browse, parse
+    except ImportError:  # before search.browse existed (the "before" runs)
+        from shelf.search.browse import browse, parse
 
     queries = make_queries(args.seed, args.queries)
     user = AnonymousUser()

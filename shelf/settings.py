@@ -329,6 +329,9 @@ TASKS = {
 SEARCH_INDEX_DIR = Path(os.getenv("SEARCH_INDEX_DIR", DATA_DIR / "search"))
 # How often a worker looks at the change feed (seconds).
 SEARCH_REFRESH_INTERVAL = float(os.getenv("SEARCH_REFRESH_INTERVAL", "0.25"))
+# How often a worker checks its index against the database and repairs it
+# (seconds; a few aggregate queries).
+SEARCH_DRIFT_INTERVAL = float(os.getenv("SEARCH_DRIFT_INTERVAL", "180"))
 # Processes that analyse text during `shelf reindex` (default: cores, up to 4).
 if os.getenv("SEARCH_BUILD_WORKERS"):
     SEARCH_BUILD_WORKERS = envint("SEARCH_BUILD_WORKERS", "1")

@@ -1,5 +1,5 @@
 """The OpenAPI 3.1 document of the API, built from the code it describes:
-the facets and sorts of shelf.catalogue.browse, the vocabularies, the
+the facets and sorts of shelf.search.browse, the vocabularies, the
 writable fields of shelf.api.write, the export formats and the workflow's
 actions. A facet or a field added there appears here, and
 ``shelf/api/tests/test_openapi.py`` checks live answers against it.
@@ -10,11 +10,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from shelf.catalogue import browse as catalogue
 from shelf.catalogue.models import VOCABULARIES, VOCABULARY_NAMES, DatePrecision, Status
 from shelf.catalogue.models import Visibility as V
 from shelf.exports.formats import FORMATS
 from shelf.files.models import FileStatus
+from shelf.search import browse as catalogue
 
 DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from shelf.catalogue import browse as catalogue
 from shelf.catalogue.models import VOCABULARY_NAMES, Resource
+from shelf.search import browse as catalogue
 
 
 def absolute(path: str) -> str:

@@ -18,10 +18,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found
 
 from shelf.api import auth, serializers, write
-from shelf.catalogue import browse as catalogue
 from shelf.catalogue.models import Resource
 from shelf.curation import terms
 from shelf.curation.workflow import WorkflowError
+from shelf.search import browse as catalogue
 
 # Anonymous answers are the same for everyone, so caches may keep them briefly.
 PUBLIC_MAX_AGE = 60

@@ -82,6 +82,30 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("Day")
 
 
+def is_member(user) -> bool:
+    """Signed-in readers are members; everyone else reads as the public."""
+    return bool(user is not None and user.is_authenticated)
+
+
+# Who may see what, defined once: per kind of reader (member or not), the
+# field values an item must have. The manager filters by it, a single item
+# is checked against it and the search index builds its visibility bitmaps
+# from it, so the three cannot disagree.
+READERS = (False, True)  # the public, members
+
+
+def visibility_rule(member: bool) -> dict[str, str]:
+    rule = {"status": Status.PUBLISHED}
+    if not member:
+        rule["visibility"] = Visibility.PUBLIC
+    return rule
+
+
+def may_see(member: bool, values) -> bool:
+    """``values`` maps field names to an item's values (a dict or a row)."""
+    return all(values[name] == value for name, value in visibility_rule(member).items())
+
+
 class ResourceQuerySet(models.QuerySet):
     def published(self) -> ResourceQuerySet:
         return self.filter(status=Status.PUBLISHED)
@@ -89,10 +113,7 @@ class ResourceQuerySet(models.QuerySet):
     def visible_to(self, user) -> ResourceQuerySet:
         """What ``user`` may see. Every page, API call, feed and export
         starts here, so members-only items cannot leak through one of them."""
-        qs = self.published()
-        if user is None or not user.is_authenticated:
-            return qs.filter(visibility=Visibility.PUBLIC)
-        return qs
+        return self.filter(**visibility_rule(is_member(user)))
 
     def with_terms(self) -> ResourceQuerySet:
         return self.prefetch_related(
@@ -217,19 +238,21 @@ class Resource(models.Model):
         return self.date.isoformat()
 
     def is_visible_to(self, user) -> bool:
-        if self.status != Status.PUBLISHED:
-            return False
-        return self.visibility == Visibility.PUBLIC or bool(user and user.is_authenticated)
+        return may_see(is_member(user), {"status": self.status, "visibility": self.visibility})
 
-    def related(self, user, limit: int = 5, language: str | None = None) -> list[Resource]:
+    def related(
+        self, user, limit: int = 5, language: str | None = None, among: list[int] | None = None
+    ) -> list[Resource]:
         """Items sharing the most terms with this one (language and
         publisher aside, which say little about the subject), in the
         reader's language first among equals: an item in ``language`` (the
         language being served by default) counts as one more shared term.
         The item's own editions and translations are not "related": they
-        have their own sections."""
-        term_ids = [t.id for t in self.terms.all() if t.vocabulary not in ("language", "publisher")]
-        if not term_ids:
+        have their own sections. ``among``: the candidates to rank, when
+        the search index has already picked the best few (counting shared
+        terms over every item takes seconds at 100k items)."""
+        term_ids = self.subject_term_ids()
+        if not term_ids or among == []:
             return []
         language = (language or get_language() or "").lower()
         base = language.split("-")[0]
@@ -242,14 +265,19 @@ class Resource(models.Model):
             ),
             default=0,
         )
+        candidates = Resource.objects.visible_to(user)
+        if among is not None:
+            candidates = candidates.filter(pk__in=among)
         return list(
-            Resource.objects.visible_to(user)
-            .exclude(pk__in=self.same_work_ids())
+            candidates.exclude(pk__in=self.same_work_ids())
             .filter(terms__in=term_ids)
             .annotate(shared=models.Count("terms"))
             .annotate(score=models.F("shared") + in_language)
             .order_by("-score", "-shared", "-date", "title")[:limit]
         )
+
+    def subject_term_ids(self) -> list[int]:
+        return [t.id for t in self.terms.all() if t.vocabulary not in ("language", "publisher")]
 
     def same_work_ids(self, limit: int = 50) -> set[int]:
         """This item, its editions (older and newer, following supersedes

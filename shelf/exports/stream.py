@@ -1,6 +1,6 @@
 """Every resource of a listing, a chunk at a time.
 
-The chunks are pages of :func:`shelf.catalogue.browse.browse`, the call the
+The chunks are pages of :func:`shelf.search.browse.browse`, the call the
 listing page and the API make, so an export holds what the listing shows to
 the same person (members-only items only for members), in its order, and
 never more than one chunk of resources at once.
@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from shelf.catalogue import browse as catalogue
 from shelf.catalogue.models import Resource
+from shelf.search import browse as catalogue
 
 CHUNK = 500
 

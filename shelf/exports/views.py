@@ -13,9 +13,9 @@ from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpRespon
 from django.utils import translation
 
 from shelf.api import auth
-from shelf.catalogue import browse as catalogue
 from shelf.exports import stream
 from shelf.exports.formats import FORMATS
+from shelf.search import browse as catalogue
 
 
 def get_format(name: str):

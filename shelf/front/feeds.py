@@ -18,9 +18,9 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
-from shelf.catalogue import browse as catalogue
 from shelf.catalogue.models import Resource
 from shelf.front import listing
+from shelf.search import browse as catalogue
 
 
 class Listing:

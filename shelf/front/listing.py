@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.http import urlencode
 
-from shelf.catalogue.browse import Query, Results
+from shelf.search.browse import Query, Results
 
 # Values shown per facet before the rest fold into <details>.
 FACET_SHOWN = 8

@@ -6,12 +6,12 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from shelf.catalogue import browse as catalogue
-from shelf.catalogue.browse import SORTS
 from shelf.catalogue.models import VOCABULARIES
 from shelf.curation import terms
 from shelf.files.templatetags.files import files_for
 from shelf.front import listing, metadata
+from shelf.search import browse as catalogue
+from shelf.search.browse import SORTS
 
 # What the front page lists, and how many of each.
 FRONT_FACETS = ("collection", "topic")

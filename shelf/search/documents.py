@@ -3,13 +3,14 @@ as the text and facts the index needs."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.apps import apps
 
-from shelf.catalogue.models import Resource, Term
+from shelf.catalogue.models import READERS, Resource, Term, may_see
 
 CHUNK = 2000
 
@@ -23,9 +24,10 @@ class Doc:
     terms_text: str
     language: str
     date_ord: int  # proleptic ordinal, 0 when undated
-    published: bool
-    public: bool
+    # The kinds of reader (catalogue.models.READERS) who may see it.
+    readers: tuple[bool, ...]
     term_ids: list[int]
+    supersedes: int = 0  # the older edition this one replaces
 
 
 def other_names(term: Term) -> list[str]:
@@ -64,7 +66,7 @@ def _docs(rows, links, files, terms) -> list[Doc]:
     for rid, tid in links:
         by_resource[rid].append(tid)
     docs = []
-    for pk, title, summary, body, language, date, status, visibility in rows:
+    for pk, title, summary, body, language, date, status, visibility, supersedes in rows:
         tids = by_resource.get(pk, [])
         labels = []
         for tid in tids:
@@ -83,15 +85,27 @@ def _docs(rows, links, files, terms) -> list[Doc]:
                 "\n".join(labels),
                 language or "",
                 date.toordinal() if date else 0,
-                status == "published",
-                visibility == "public",
+                tuple(
+                    m for m in READERS if may_see(m, {"status": status, "visibility": visibility})
+                ),
                 tids,
+                supersedes or 0,
             )
         )
     return docs
 
 
-FIELDS = ("pk", "title", "summary", "body", "language", "date", "status", "visibility")
+FIELDS = (
+    "pk",
+    "title",
+    "summary",
+    "body",
+    "language",
+    "date",
+    "status",
+    "visibility",
+    "supersedes_id",
+)
 
 
 def iter_all(terms, chunk: int = CHUNK) -> Iterator[list[Doc]]:
@@ -124,3 +138,17 @@ def load(ids: Iterable[int], terms) -> list[Doc]:
         links = through.filter(resource_id__in=part).values_list("resource_id", "term_id")
         out += _docs(list(rows), list(links), _file_text(0, None, part), terms)
     return out
+
+
+def year_of(date_ord: int) -> int:
+    return datetime.date.fromordinal(date_ord).year
+
+
+# Languages whose items can be preferred in ranking, by code (0: any other).
+RANKED_LANGUAGES = ("en", "fr", "es", "ar", "zh")
+
+
+def language_code(language: str) -> int:
+    """A small number for an item's language (its primary subtag)."""
+    primary = language.split("-")[0].lower()
+    return RANKED_LANGUAGES.index(primary) + 1 if primary in RANKED_LANGUAGES else 0

@@ -4,6 +4,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class CurrentTransaction(models.Func):
+    """The id of the transaction being run (PostgreSQL); SQLite, whose ids
+    are in commit order anyway, gets 0. See shelf.search.feed."""
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "0", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return "(pg_current_xact_id()::text::bigint)", []
+
+
 class SearchChange(models.Model):
     """The change feed: one row per changed resource, written in the same
     transaction as the change. Every web worker on every node applies the
@@ -13,6 +26,8 @@ class SearchChange(models.Model):
 
     resource_id = models.BigIntegerField(null=True, db_index=False)
     created = models.DateTimeField(auto_now_add=True)
+    # Set by the database on insert, so it is the writer's own transaction.
+    txid = models.BigIntegerField(null=True, db_index=True, db_default=CurrentTransaction())
 
     class Meta:
         verbose_name = _("search change")

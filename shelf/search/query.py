@@ -13,12 +13,23 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from shelf.lib.analysis import ANALYSERS, STOP_WORDS, query_forms, words
+from shelf.lib.analysis import (
+    ANALYSERS,
+    HAN_QUESTION_WORDS,
+    QUERY_STOP_WORDS,
+    is_han,
+    query_forms,
+    words,
+)
+from shelf.lib.analysis.variants import spellings
 
 MAX_CLAUSES = 8
 MAX_EXCLUDED = 4
 MAX_PHRASE_WORDS = 8
 MAX_SYNONYM_WORDS = 5
+# The last word of a query is matched as the start of words from this many
+# letters ("law enf": enforcement), as a reader types.
+MIN_PREFIX = 3
 OPERATORS = frozenset(["AND", "OR", "NOT", "NEAR"])
 _PIECE = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _NOISE = re.compile(r"[*:()+^~\"{}\[\]<>|\\/!?=&]")
@@ -41,6 +52,8 @@ class Clause:
     # The folded word that typo tolerance and prefixes may widen (single
     # plain words of 4+ letters only).
     fuzzy: str = ""
+    # The folded last word of the query, maybe typed half-way (3+ letters).
+    prefix: str = ""
 
 
 @dataclass
@@ -82,11 +95,11 @@ def word_clause(raw: str) -> Clause | None:
         return None
     if len(folded) == 1:
         word = folded[0]
-        fuzzy = word if len(word) >= 4 and word.isalpha() and not _han(word) else ""
-        return Clause(raw, [Alt(slots=(frozenset(query_forms(word)),))], fuzzy)
+        fuzzy = word if len(word) >= 4 and word.isalpha() and not is_han(word) else ""
+        return Clause(raw, [Alt(slots=(word_forms(word),))], fuzzy)
     # "covid-19", a Chinese run: its parts in a row.
     alts = phrase_alts(folded)
-    if all(_han(w) for w in folded):
+    if all(is_han(w) for w in folded):
         # Chinese words are often split by others ("儿童网络安全保护" for
         # "儿童保护"): the string's words anywhere also match, ranked lower.
         cover = folded[::2] if len(folded) % 2 else folded[::2] + folded[-1:]
@@ -94,8 +107,23 @@ def word_clause(raw: str) -> Clause | None:
     return Clause(raw, alts)
 
 
-def _han(word: str) -> bool:
-    return "\u3400" <= word[0] <= "\ufaff"
+def word_forms(word: str) -> frozenset[str]:
+    """The index tokens of one folded word and of its other spellings
+    (British and American): the same word, so the same weight."""
+    forms = query_forms(word)
+    for other in spellings(word):
+        forms |= query_forms(other)
+    return frozenset(forms)
+
+
+def _without_question_words(part: str) -> list[str]:
+    """A run of Han characters without its question words ("如何预防欺凌":
+    预防欺凌); other text as it is."""
+    if not any(is_han(c) for c in part):
+        return [part]
+    for word in HAN_QUESTION_WORDS:
+        part = part.replace(word, " ")
+    return part.split()
 
 
 def parse_text(
@@ -114,7 +142,7 @@ def parse_text(
         for part in _NOISE.sub(" ", word.lstrip("-") if negated else word).split():
             if part in OPERATORS:
                 continue
-            pieces.append(("word", part, negated))
+            pieces.extend(("word", p, negated) for p in _without_question_words(part))
     words_run: list[str] = []
     for kind, raw, negated in pieces:
         if kind == "word" and not negated:
@@ -135,6 +163,7 @@ def parse_text(
         (parsed.excluded if negated else parsed.clauses).append(clause)
     _flush(words_run, parsed, synonyms)
     del plain
+    _mark_prefix(parsed, pieces)
     _drop_stop_words(parsed)
     parsed.clauses = list({c.text.casefold(): c for c in parsed.clauses}.values())
     if len(parsed.clauses) > MAX_CLAUSES:
@@ -179,12 +208,26 @@ def _flush(run: list[str], parsed: ParsedQuery, synonyms) -> None:
         i += 1
 
 
+def _mark_prefix(parsed: ParsedQuery, pieces) -> None:
+    """The query's last piece, if a plain word, may be typed half-way."""
+    if not pieces or not parsed.clauses:
+        return
+    kind, raw, negated = pieces[-1]
+    last = parsed.clauses[-1]
+    folded = words(raw)
+    if kind != "word" or negated or last.text != raw or len(folded) != 1:
+        return
+    word = folded[0]
+    if len(word) >= MIN_PREFIX and word.isalpha() and not is_han(word):
+        last.prefix = word
+
+
 def _drop_stop_words(parsed: ParsedQuery) -> None:
     def is_stop(clause: Clause) -> bool:
         return (
             len(clause.alts) == 1
             and len(words(clause.text)) == 1
-            and words(clause.text)[0] in STOP_WORDS
+            and words(clause.text)[0] in QUERY_STOP_WORDS
         )
 
     kept = [c for c in parsed.clauses if not is_stop(c)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from shelf.catalogue import signals as catalogue_signals
 from shelf.search.models import SearchChange
 
 
@@ -83,12 +84,7 @@ def connect() -> None:
     post_delete.connect(synonym_changed, sender=Term, dispatch_uid="search_term_deleted")
     post_save.connect(synonym_changed, sender=Synonym, dispatch_uid="search_synonym_saved")
     post_delete.connect(synonym_changed, sender=Synonym, dispatch_uid="search_synonym_deleted")
-    try:
-        from shelf.ingest.signals import bulk_imported as ingest_signal
-    except ImportError:
-        ingest_signal = None
-    if ingest_signal is not None:
-        ingest_signal.connect(bulk_imported, dispatch_uid="search_bulk_imported")
+    catalogue_signals.bulk_imported.connect(bulk_imported, dispatch_uid="search_bulk_imported")
     if apps.is_installed("shelf.files"):
         # Extraction finishing saves the file with status "ready" (its pages
         # are bulk-created just before, in the same transaction). Pages get no

@@ -10,7 +10,7 @@ import unicodedata
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from shelf.lib.analysis import analyser_for, fold
+from shelf.lib.analysis import analyser_for, fold, is_han, query_forms
 
 WIDTH = 220
 # How far into the body an excerpt is looked for.
@@ -60,7 +60,7 @@ def hits(text: str, language: str, tokens: set[str], pattern, known=None) -> lis
     out: list[tuple[int, int]] = []
     for match in pattern.finditer(folded):
         start = match.start()
-        if _is_han(folded[start]):
+        if is_han(folded[start]):
             end = start + 2
             if folded[start:end] not in tokens:
                 continue
@@ -92,13 +92,7 @@ def hits(text: str, language: str, tokens: set[str], pattern, known=None) -> lis
 
 
 def _any_stem(word: str, tokens: set[str]) -> bool:
-    from shelf.lib.analysis import query_forms
-
     return bool(query_forms(word) & tokens)
-
-
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\ufaff"
 
 
 def render(text: str, marks: list[tuple[int, int]], width: int = WIDTH) -> str:
@@ -127,27 +121,6 @@ def render(text: str, marks: list[tuple[int, int]], width: int = WIDTH) -> str:
         out.append("…")
     # Every piece of the item's text went through escape() above.
     return mark_safe("".join(out))  # noqa: S308
-
-
-def excerpt(text: str, language: str, tokens: set[str], width: int = WIDTH) -> str:
-    """An excerpt around the first match in ``text``, or "" if none."""
-    pattern = _prefixes(tokens)
-    if pattern is None or not text:
-        return ""
-    marks = hits(text, language, tokens, pattern)
-    return render(text, marks, width) if marks else ""
-
-
-def snippet(resource, tokens: set[str], width: int = WIDTH, body: str | None = None) -> str:
-    """The best excerpt of the summary, else of the body, with matches marked."""
-    language = resource.language or ""
-    if body is None:
-        body = resource.body or ""
-    for text in (resource.summary or "", body[:BODY_CHARS]):
-        found = excerpt(text, language, tokens, width)
-        if found:
-            return found
-    return render(resource.summary or "", [], width)
 
 
 class Highlighter:

@@ -3,20 +3,21 @@ whole from the database by :func:`build`, and a ``current`` file naming
 the one in use. A generation holds:
 
 - ``tantivy/``: title, summary (with term labels) and body tokens with
-  positions (BM25 ranking, phrases) and a ``tags`` field (terms, year,
-  visibility) so the
-  ranked top of a filtered search comes straight from tantivy;
+  positions (BM25 ranking, phrases) and a ``tags`` field (terms, year) so
+  the ranked top of a filtered search comes straight from tantivy;
 - ``postings.bin`` + ``postings.idx``: per index token, the roaring bitmap
   of the resources that contain it anywhere (exact match sets for counting
   facets), read lazily through mmap so a worker's memory stays small;
-- ``facets.pkl``: per term and per year the bitmap of its resources, and the
-  published and public bitmaps the visibility gate uses;
+- ``facets.pkl``: per term and per year the bitmap of its resources, per
+  kind of reader the bitmap of what they may see, and every resource;
 - ``sort.npz``: per resource its date and title rank for date and title
-  order, and its term ids;
+  order, the edition it supersedes and its term ids;
+- ``titles.bin`` + ``titles.npy``: the folded titles in title order, so an
+  item saved later takes its place by its whole title;
 - ``vocab.pkl``: the folded surface words with their document frequency,
   for typo tolerance and "did you mean";
-- ``manifest.json``: the change-feed id the build saw, so workers replay
-  only what came after.
+- ``manifest.json``: the change-feed position the build started from
+  (:mod:`shelf.search.feed`), so workers replay only what came after.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import re
 import shutil
 import time
 from array import array
@@ -38,13 +40,11 @@ from pathlib import Path
 import numpy as np
 import tantivy
 from django.conf import settings
-from django.db.models import Max
 from pyroaring import BitMap
 
 from shelf.catalogue.models import Resource
-from shelf.lib.analysis import ANALYSERS, analyser_for, words
-from shelf.search import documents
-from shelf.search.models import SearchChange
+from shelf.lib.analysis import ANALYSERS, analyser_for, fold, words
+from shelf.search import documents, feed
 
 # Term labels and aliases (publishers among them) go with the summary: one
 # field fewer to score, and they say what the item is about just as well.
@@ -53,7 +53,11 @@ BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
 # Between the summary and the term labels, so no phrase spans the two.
 GAP = "|"
 MIN_VOCAB_WORD = 4
+# Bumped when a generation's files change: a worker finding an older
+# format rebuilds instead of misreading it.
+FORMAT = 2
 MAX_TOKEN = 60
+_TITLE_WORD = re.compile(r"\w+")
 
 
 def index_dir() -> Path:
@@ -67,7 +71,12 @@ def current_generation(root: Path | None = None) -> Path | None:
     except FileNotFoundError:
         return None
     path = root / name
-    return path if (path / "manifest.json").exists() else None
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    # An older format is as good as none: the caller builds a new one.
+    return path if manifest.get("format") == FORMAT else None
 
 
 @contextmanager
@@ -136,19 +145,11 @@ def analyse_chunk(docs: list[documents.Doc]):
 
 
 def tags(doc: documents.Doc) -> list[str]:
+    """Facet values as tantivy terms, so ranking can require them."""
     out = [f"t{tid}" for tid in doc.term_ids]
     if doc.date_ord:
-        out.append(f"y{_year(doc.date_ord)}")
-    if doc.published:
-        # p1: members may see it; a1: anyone may.
-        out.append("p1 a1" if doc.public else "p1")
+        out.append(f"y{documents.year_of(doc.date_ord)}")
     return out
-
-
-def _year(date_ord: int) -> int:
-    import datetime
-
-    return datetime.date.fromordinal(date_ord).year
 
 
 def tantivy_doc(doc: documents.Doc, fields: dict[str, list[str] | str]) -> tantivy.Document:
@@ -160,13 +161,10 @@ def tantivy_doc(doc: documents.Doc, fields: dict[str, list[str] | str]) -> tanti
     return tdoc
 
 
-def feed_position() -> int:
-    return SearchChange.objects.aggregate(m=Max("id"))["m"] or 0
-
-
-def title_key(title: str) -> int:
-    """The first 8 bytes of the folded title as one sortable integer."""
-    return int.from_bytes(title.casefold().strip().encode()[:8].ljust(8, b"\0"), "big")
+def title_key(title: str) -> str:
+    """What titles are sorted by: the whole title's words, folded (case,
+    accents and punctuation aside, as library filing rules have it)."""
+    return " ".join(_TITLE_WORD.findall(fold(title)))
 
 
 def build(root: Path | None = None, progress=None) -> Path:
@@ -179,7 +177,7 @@ def build(root: Path | None = None, progress=None) -> Path:
     gen.mkdir()
     # Read the feed position first: a change that lands during the build
     # is replayed by the workers afterwards (applying twice is harmless).
-    feed = feed_position()
+    position = feed.position()
     workers = _workers() if Resource.objects.count() > 5000 else 1
     # Fork the analysers before tantivy starts its writer threads.
     pool = (
@@ -192,11 +190,13 @@ def build(root: Path | None = None, progress=None) -> Path:
     postings: dict[str, BitMap] = {}
     facet_terms: dict[int, BitMap] = defaultdict(BitMap)
     years: dict[int, BitMap] = defaultdict(BitMap)
-    published, public, every = BitMap(), BitMap(), BitMap()
+    visible: dict[bool, BitMap] = defaultdict(BitMap)
+    every = BitMap()
     vocab: Counter = Counter()
     # Compact arrays, not lists of int objects: a million items have about
     # twelve million item-term links.
-    pks, dates, tkeys = array("I"), array("l"), array("Q")
+    pks, dates, replaces, langs = array("I"), array("l"), array("l"), array("B")
+    tkeys: list[str] = []
     doc_terms, doc_term_counts = array("l"), array("l")
     terms = documents.term_table()
     count = 0
@@ -212,13 +212,13 @@ def build(root: Path | None = None, progress=None) -> Path:
                 doc_terms.extend(doc.term_ids)
                 doc_term_counts.append(len(doc.term_ids))
                 if doc.date_ord:
-                    years[_year(doc.date_ord)].add(pk)
-                if doc.published:
-                    published.add(pk)
-                if doc.public:
-                    public.add(pk)
+                    years[documents.year_of(doc.date_ord)].add(pk)
+                for reader in doc.readers:
+                    visible[reader].add(pk)
                 pks.append(pk)
                 dates.append(doc.date_ord)
+                replaces.append(doc.supersedes)
+                langs.append(documents.language_code(doc.language))
                 tkeys.append(title_key(doc.title))
             every.update(pks[-len(chunk) :])
             vocab.update(chunk_vocab)
@@ -244,21 +244,21 @@ def build(root: Path | None = None, progress=None) -> Path:
             {
                 "terms": {tid: bm.serialize() for tid, bm in facet_terms.items()},
                 "years": {y: bm.serialize() for y, bm in years.items()},
-                "published": published.serialize(),
-                "public": public.serialize(),
+                "visible": {reader: bm.serialize() for reader, bm in visible.items()},
                 "all": every.serialize(),
             },
             handle,
             protocol=pickle.HIGHEST_PROTOCOL,
         )
-    _write_sort(gen, pks, dates, tkeys, doc_terms, doc_term_counts)
+    _write_sort(gen, pks, dates, tkeys, doc_terms, doc_term_counts, replaces, langs)
     vocab = {w: n for w, n in vocab.items() if len(w) >= MIN_VOCAB_WORD and not w.isdigit()}
     with open(gen / "vocab.pkl", "wb") as handle:
         pickle.dump(vocab, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    (gen / "tantivy.applied").write_text(str(feed))
+    (gen / "tantivy.applied").write_text(json.dumps(position.as_json()))
     seconds = time.monotonic() - started
     manifest = {
-        "feed": feed,
+        "format": FORMAT,
+        "feed": position.as_json(),
         "documents": count,
         "seconds": round(seconds, 2),
         "built": time.time(),
@@ -309,16 +309,26 @@ def _write_postings(gen: Path, postings: dict[str, BitMap]) -> None:
         pickle.dump(offsets, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _write_sort(gen: Path, pks, dates, tkeys, doc_terms, doc_term_counts) -> None:
+def _write_sort(gen: Path, pks, dates, tkeys, doc_terms, doc_term_counts, replaces, langs):
     pks = np.asarray(pks, dtype=np.int64)
-    keys = np.asarray(tkeys, dtype=np.uint64)
-    order = np.argsort(keys, kind="stable")
+    order = sorted(range(len(tkeys)), key=tkeys.__getitem__)  # stable: pk order on ties
+    ranks = np.empty(len(order), dtype=np.float64)
+    ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.float64)
+    # The folded titles in title order, for placing items saved later.
+    encoded = [tkeys[i].encode() for i in order]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(b) for b in encoded]) if encoded else []
+    (gen / "titles.bin").write_bytes(b"".join(encoded))
+    np.save(gen / "titles.npy", offsets)
     np.savez(
         gen / "sort.npz",
         pk=pks,
         date=np.asarray(dates, dtype=np.int32),
-        title_rank=np.argsort(order).astype(np.float64),
-        title_sorted=keys[order],
+        title_rank=ranks,
+        # The older edition each resource replaces (0: none).
+        supersedes=np.asarray(replaces, dtype=np.int64),
+        # Each resource's language code (documents.language_code).
+        lang=np.asarray(langs, dtype=np.uint8),
         # Each resource's term ids (pk order), so a page needs no join for them.
         term_ids=np.asarray(doc_terms, dtype=np.int32),
         term_counts=np.asarray(doc_term_counts, dtype=np.int32),

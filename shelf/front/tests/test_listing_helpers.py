@@ -1,7 +1,7 @@
 from django.test import SimpleTestCase
 
-from shelf.catalogue.browse import Query
 from shelf.front.listing import href, page_numbers
+from shelf.search.browse import Query
 
 
 class PageNumberTests(SimpleTestCase):

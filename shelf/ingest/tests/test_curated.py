@@ -8,9 +8,9 @@ from pathlib import Path
 from django.core.management import call_command
 from django.http import QueryDict
 
-from shelf.catalogue.browse import browse, parse
 from shelf.catalogue.models import Resource, Term
 from shelf.ingest.tests.factories import item, listing
+from shelf.search.browse import browse, parse
 from shelf.test import BaseTestCase
 
 

@@ -7,13 +7,13 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 from django.http import QueryDict
 
-from shelf.catalogue.browse import browse, parse
 from shelf.catalogue.models import Resource, Term
 from shelf.curation.models import AuditEvent
 from shelf.ingest.records import IngestError, TermRef
 from shelf.ingest.services import import_records
 from shelf.ingest.signals import bulk_imported
 from shelf.ingest.tests.factories import item, listing, record
+from shelf.search.browse import browse, parse
 from shelf.test import BaseTestCase
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "listing-sample.txt"

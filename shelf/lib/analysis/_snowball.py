@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import Stemmer
 
-from shelf.lib.analysis.base import words
+from shelf.lib.analysis.base import is_han, words
 
 
 class SnowballAnalyser:
@@ -13,7 +13,7 @@ class SnowballAnalyser:
 
     def stem(self, word: str) -> str:
         # Han bigrams are whole tokens already.
-        return word if _is_han(word) else self._stemmer.stemWord(word)
+        return word if is_han(word) else self._stemmer.stemWord(word)
 
     def stem_words(self, folded: list[str]) -> list[str]:
         # Each distinct word once: bodies repeat their words a lot.
@@ -23,7 +23,3 @@ class SnowballAnalyser:
 
     def analyse(self, text: str) -> list[str]:
         return self._stemmer.stemWords(words(text))
-
-
-def _is_han(word: str) -> bool:
-    return "\u3400" <= word[0] <= "\ufaff"

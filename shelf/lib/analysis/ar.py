@@ -66,3 +66,33 @@ def stem_words(folded: list[str]) -> list[str]:
 
 def analyse(text: str) -> list[str]:
     return stem_words(words(text))
+
+
+# Words of a question that say nothing about what is wanted.
+QUESTION_WORDS = frozenset(
+    fold(w)
+    for w in [
+        "كيف",
+        "ماذا",
+        "متى",
+        "أين",
+        "لماذا",
+        "هل",
+        "ما",
+        "ماهي",
+        "هي",
+        "هو",
+        "أنا",
+        "نحن",
+        "يمكن",
+        "يمكنني",
+        "أفعل",
+        "نفعل",
+        "يجب",
+        "علي",
+        "إذا",
+        "عند",
+        "كم",
+        "أي",
+    ]
+)

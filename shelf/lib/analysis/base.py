@@ -37,6 +37,12 @@ def fold(text: str) -> str:
     return _MARKS.sub("", text).translate(_ARABIC)
 
 
+def is_han(text: str) -> bool:
+    """Whether a word (or character) is written in Han characters (judged
+    by its first: bigrams and runs are never mixed)."""
+    return bool(text) and "\u3400" <= text[0] <= "\ufaff"
+
+
 def han_bigrams(run: str) -> list[str]:
     if len(run) == 1:
         return [run]

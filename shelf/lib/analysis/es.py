@@ -1,6 +1,7 @@
 """Spanish: case and accent folding, Snowball spanish stemming."""
 
 from shelf.lib.analysis._snowball import SnowballAnalyser
+from shelf.lib.analysis.base import fold
 
 _analyser = SnowballAnalyser("spanish")
 analyse = _analyser.analyse
@@ -29,5 +30,57 @@ STOP_WORDS = frozenset(
         "uno",
         "unos",
         "y",
+    ]
+)
+
+# Words of a question that say nothing about what is wanted.
+QUESTION_WORDS = frozenset(
+    fold(w)
+    for w in [
+        "cómo",
+        "qué",
+        "cuál",
+        "cuáles",
+        "cuándo",
+        "dónde",
+        "quién",
+        "quiénes",
+        "por",
+        "porqué",
+        "puedo",
+        "puede",
+        "pueden",
+        "podemos",
+        "debo",
+        "debe",
+        "deben",
+        "hacer",
+        "hago",
+        "hace",
+        "yo",
+        "me",
+        "mi",
+        "mis",
+        "nosotros",
+        "usted",
+        "ustedes",
+        "él",
+        "ella",
+        "ellos",
+        "si",
+        "es",
+        "son",
+        "se",
+        "su",
+        "sus",
+        "lo",
+        "le",
+        "les",
+        "hay",
+        "sobre",
+        "muy",
+        "encuentro",
+        "encontrar",
+        "saber",
     ]
 )

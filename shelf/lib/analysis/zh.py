@@ -23,3 +23,35 @@ def stem_words(folded: list[str]) -> list[str]:
 
 def analyse(text: str) -> list[str]:
     return words(text)
+
+
+# Question words: removed from a Han run before it is split into bigrams
+# ("如何预防欺凌" looks for 预防欺凌), longest first.
+QUESTION_WORDS = tuple(
+    sorted(
+        [
+            "如何",
+            "怎么样",
+            "怎么",
+            "怎样",
+            "什么是",
+            "什么",
+            "为什么",
+            "哪里",
+            "哪些",
+            "是否",
+            "吗",
+            "呢",
+            "我们",
+            "我",
+            "你们",
+            "你",
+            "应该",
+            "可以",
+            "能否",
+            "请问",
+        ],
+        key=len,
+        reverse=True,
+    )
+)

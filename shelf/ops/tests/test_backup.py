@@ -128,7 +128,7 @@ import json, django
 django.setup()
 from django.contrib.auth.models import AnonymousUser
 from django.http import QueryDict
-from shelf.catalogue.browse import browse, parse
+from shelf.search.browse import browse, parse
 from shelf.catalogue.models import Resource
 found = browse(parse(QueryDict("q=guide")), AnonymousUser())
 print(json.dumps({"resources": Resource.objects.count(), "search": found.count}))
@@ -168,8 +168,8 @@ def test_it_restores_the_catalogue_and_files_exactly(tmp_path, media, empty_site
     from django.contrib.auth.models import AnonymousUser
     from django.http import QueryDict
 
-    from shelf.catalogue.browse import browse, parse
     from shelf.catalogue.models import Resource
+    from shelf.search.browse import browse, parse
 
     here = browse(parse(QueryDict("q=guide")), AnonymousUser()).count
     assert counts == {"resources": Resource.objects.count(), "search": here}

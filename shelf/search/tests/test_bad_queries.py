@@ -2,7 +2,7 @@ import time
 
 from django.http import QueryDict
 
-from shelf.catalogue.browse import browse, parse
+from shelf.search.browse import browse, parse
 from shelf.search.tests.factories import resource
 from shelf.test import BaseTestCase
 

@@ -1,6 +1,9 @@
+from unittest import skipUnless
+
+from django.db import connection
 from django.http import QueryDict
 
-from shelf.catalogue.browse import browse, parse
+from shelf.search.browse import browse, parse
 from shelf.search.tests.factories import resource, term
 from shelf.test import BaseTestCase
 
@@ -89,9 +92,11 @@ class QuerySyntaxTestCase(BaseTestCase):
         self.assertIn("&lt;b&gt;bold&lt;/b&gt; &amp; <mark>care</mark>", snippet)
         self.assertNotIn("<b>", snippet)
 
-    def test_it_suggests_a_spelling_when_nothing_matches(self):
+    def test_it_suggests_a_spelling_when_nothing_matches_every_word(self):
         results = search("skool safety")
-        self.assertEqual(results.count, 0)
+        # Relaxed: what matches "safety" alone, and a better query offered.
+        self.assertEqual([r.pk for r in results.resources], [self.c.pk])
+        self.assertIn("some of your words", results.notice)
         self.assertEqual(results.suggestion, "school safety")
 
     def test_it_tolerates_two_typos_in_a_long_word(self):
@@ -102,7 +107,8 @@ class QuerySyntaxTestCase(BaseTestCase):
 
     def test_it_sorts_by_title(self):
         results = search("", sort="title")
-        self.assertEqual([r.pk for r in results.resources], [self.c.pk, self.b.pk, self.a.pk])
+        # Punctuation aside: "<script>alert(1)..." files under "script".
+        self.assertEqual([r.pk for r in results.resources], [self.b.pk, self.c.pk, self.a.pk])
 
     def test_it_sorts_by_date_without_a_query(self):
         results = search("")
@@ -210,19 +216,20 @@ class ChangeFeedGapTestCase(BaseTestCase):
         super().setUpTestData()
         cls.item = resource("Safer recruitment", "Checks before hiring.")
 
+    @skipUnless(connection.vendor == "postgresql", "SQLite ids come in commit order")
     def test_it_applies_a_change_that_commits_after_a_later_one(self):
         from shelf.catalogue.models import Resource
-        from shelf.search.engine import get_engine
         from shelf.search.models import SearchChange
+        from shelf.search.replica import get_replica
 
         search("")
-        engine = get_engine()
+        last = get_replica().snapshot.position.last
         late = Resource.objects.create(key="late", slug="late", title="Late arrival")
-        # A transaction took id feed+1, another took feed+2 and committed first.
+        # A transaction took id last+1, another took last+2 and committed first.
         SearchChange.objects.filter(resource_id=late.pk).delete()
-        SearchChange.objects.create(id=engine.feed + 2, resource_id=self.item.pk)
+        SearchChange.objects.create(id=last + 2, resource_id=self.item.pk)
         self.assertEqual(search("arrival").count, 0)
-        SearchChange.objects.create(id=engine.feed - 1, resource_id=late.pk)
+        SearchChange.objects.create(id=last - 1, resource_id=late.pk)
         self.assertEqual(search("arrival").count, 1)
 
 
@@ -245,15 +252,15 @@ class FacetCountingTestCase(BaseTestCase):
         return {f.name: {v.value: v.count for v in f.values} for f in results.facets}
 
     def both_ways(self, **params):
-        from shelf.search import engine
+        from shelf.search import facets
 
         small = self.counts(**params)
-        original = engine.SMALL_SCOPE
-        engine.SMALL_SCOPE = -1
+        original = facets.SMALL_SCOPE
+        facets.SMALL_SCOPE = -1
         try:
             large = self.counts(**params)
         finally:
-            engine.SMALL_SCOPE = original
+            facets.SMALL_SCOPE = original
         self.assertEqual(small, large)
         return small
 
@@ -280,8 +287,8 @@ class PrunedFeedTestCase(BaseTestCase):
 
     def test_it_rebuilds_when_the_feed_was_pruned_past_its_index(self):
         from shelf.catalogue.models import Resource
-        from shelf.search.engine import forget
         from shelf.search.models import SearchChange
+        from shelf.search.replica import forget
 
         search("")
         forget()  # a worker starting later, from the same index
@@ -302,3 +309,21 @@ class PrunedFeedTestCase(BaseTestCase):
         call_command("reindex", prune_feed_days=0, stdout=out)
         self.assertIn("Deleted", out.getvalue())
         self.assertFalse(SearchChange.objects.exists())
+
+
+class OldFormatTestCase(BaseTestCase):
+    def test_it_rebuilds_an_index_of_an_older_format(self):
+        import json
+
+        from shelf.search import store
+        from shelf.search.replica import forget
+
+        item = resource("Safer recruitment", "Checks before hiring.")
+        search("")
+        old = store.index_dir() / (store.index_dir() / "current").read_text().strip()
+        manifest = json.loads((old / "manifest.json").read_text())
+        del manifest["format"]
+        (old / "manifest.json").write_text(json.dumps(manifest))
+        forget()  # a worker of the new version starting on the old index
+        self.assertEqual([r.pk for r in search("recruitment").resources], [item.pk])
+        self.assertNotEqual(store.current_generation(), old)

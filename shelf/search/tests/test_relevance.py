@@ -4,7 +4,7 @@ and success@3, and names every query that misses."""
 
 from django.http import QueryDict
 
-from shelf.catalogue.browse import browse, parse
+from shelf.search.browse import browse, parse
 from shelf.search.tests.factories import resource, term
 from shelf.test import BaseTestCase
 
@@ -298,6 +298,160 @@ CORPUS = [
         "学校关闭使儿童感到孤独。",
         [],
     ),
+    # Added for the kinds people type: questions, spelling variants,
+    # prefixes, acronyms, editions and the reader's language.
+    (
+        "sport",
+        "en",
+        "Safeguarding programmes in sport",
+        "Codes of conduct, welfare officers and training for clubs and coaches.",
+        "Every club should name a welfare officer.",
+        [],
+    ),
+    (
+        "behaviour",
+        "en",
+        "Understanding challenging behaviour in young children",
+        "Why toddlers bite, hit and tantrum, and how carers can respond calmly.",
+        "Behaviour is communication.",
+        [],
+    ),
+    (
+        "organisations",
+        "en",
+        "Safeguarding self-assessment for organisations",
+        "A checklist that charities and clubs use to test their own arrangements.",
+        "Score each standard from one to four.",
+        [],
+    ),
+    (
+        "enforcement",
+        "en",
+        "Trafficking law enforcement handbook",
+        "How police and prosecutors investigate and prove child trafficking.",
+        "Joint investigation teams work across borders.",
+        [],
+    ),
+    (
+        "helpline-2022",
+        "en",
+        "Child helplines annual report 2022",
+        "Calls and chats received by child helplines in 2022.",
+        "Family relationships were the most common reason for contact.",
+        [],
+    ),
+    (
+        "unicef-en",
+        "en",
+        "UNICEF report on child migration",
+        "Children on the move across borders: numbers, risks and protection.",
+        "Migration routes expose children to trafficking.",
+        ["migration", "unicef"],
+    ),
+    (
+        "unicef-es",
+        "es",
+        "Informe de UNICEF sobre la migración infantil",
+        "Niños en movimiento: cifras, riesgos y protección.",
+        "Las rutas migratorias exponen a los niños a la trata.",
+        ["migration", "unicef"],
+    ),
+    (
+        "unicef-ar",
+        "ar",
+        "تقرير اليونيسف عن هجرة الأطفال",
+        "الأطفال المتنقلون عبر الحدود: الأرقام والمخاطر والحماية.",
+        "طرق الهجرة تعرض الأطفال للاتجار.",
+        ["migration", "unicef"],
+    ),
+    (
+        "unicef-fr",
+        "fr",
+        "Rapport de l'UNICEF sur la migration des enfants",
+        "Les enfants en déplacement : chiffres, risques et protection.",
+        "Les routes migratoires exposent les enfants à la traite.",
+        ["migration", "unicef"],
+    ),
+    (
+        "unicef-zh",
+        "zh-Hans",
+        "联合国儿童基金会儿童移民报告",
+        "跨越国界的流动儿童：数字、风险与保护。",
+        "移民路线使儿童面临拐卖风险。",
+        ["migration", "unicef"],
+    ),
+    (
+        "fr-mgf",
+        "fr",
+        "Les mutilations génitales féminines (MGF) : repérer et protéger",
+        "Ce que les professionnels de santé doivent savoir sur les MGF.",
+        "Les MGF sont interdites en France.",
+        [],
+    ),
+    (
+        "fr-guide-2018",
+        "fr",
+        "Guide du signalement des violences faites aux enfants (2018)",
+        "Qui appeler et quoi écrire quand un enfant est en danger.",
+        "Édition 2018.",
+        [],
+    ),
+    (
+        "fr-guide-2024",
+        "fr",
+        "Guide du signalement des violences faites aux enfants (2024)",
+        "Qui appeler et quoi écrire quand un enfant est en danger, mis à jour.",
+        "Édition 2024.",
+        [],
+    ),
+    (
+        "es-guia-2019",
+        "es",
+        "Guía de buen trato en la escuela 2019",
+        "Pautas para docentes sobre el buen trato y la convivencia.",
+        "Primera edición.",
+        [],
+    ),
+    (
+        "es-guia-2023",
+        "es",
+        "Guía de buen trato en la escuela 2023",
+        "Pautas para docentes sobre el buen trato y la convivencia, actualizadas.",
+        "Segunda edición.",
+        [],
+    ),
+    (
+        "ar-guide-old",
+        "ar",
+        "دليل حماية الطفل في المدارس 2017",
+        "إجراءات الإبلاغ عن الإساءة في المدرسة.",
+        "الطبعة الأولى.",
+        [],
+    ),
+    (
+        "ar-guide-new",
+        "ar",
+        "دليل حماية الطفل في المدارس 2022",
+        "إجراءات الإبلاغ عن الإساءة في المدرسة، طبعة محدثة.",
+        "الطبعة الثانية.",
+        [],
+    ),
+    (
+        "zh-guide-old",
+        "zh-Hans",
+        "儿童保护工作指南（2016年版）",
+        "社区儿童保护工作的步骤。",
+        "第一版。",
+        [],
+    ),
+    (
+        "zh-guide-new",
+        "zh-Hans",
+        "儿童保护工作指南（2021年版）",
+        "社区儿童保护工作的步骤，已更新。",
+        "第二版。",
+        [],
+    ),
 ]
 
 QUERIES = [
@@ -314,7 +468,7 @@ QUERIES = [
     ("child brides", ["marriage"]),
     ("early marriage", ["marriage"]),
     ("trafficked children", ["trafficking"]),
-    ("traffickng", ["trafficking"]),
+    ("traffickng", ["trafficking", "enforcement"]),
     ("covid", ["covid"]),
     ("coronavirus", ["covid"]),
     ("corona virus", ["covid"]),
@@ -349,7 +503,55 @@ QUERIES = [
     ("拐卖", ["zh-trafficking"]),
     ("心理健康", ["zh-covid"]),
     ("网络安全", ["zh-online"]),
-    ("儿童保护", ["zh-online"]),
+    ("儿童保护", ["zh-online", "zh-guide-new"]),
+    # Questions, as readers type them.
+    ("what should I do if a child tells me they are being abused", ["disclosure"]),
+    ("how do I check new staff before hiring them", ["checklist"]),
+    ("comment signaler la maltraitance d'un enfant ?", ["fr-maltraitance"]),
+    ("¿cómo puedo saber si un niño es víctima de trata?", ["es-trata"]),
+    ("كيف نحمي الأطفال على الإنترنت", ["ar-internet"]),
+    ("如何预防校园欺凌", ["zh-bullying"]),
+    # British and American spellings, both ways; letters without accents.
+    ("safeguarding programs sport", ["sport"]),
+    ("challenging behavior", ["behaviour"]),
+    ("organization self-assessment", ["organisations"]),
+    ("recognizing neglect", ["neglect"]),
+    ("mutilations genitales feminines", ["fr-mgf"]),
+    ("migracion infantil", ["unicef-es"]),
+    ("حمايه الطفل في المدارس", ["ar-guide-new"]),
+    # Typed half-way: the last word is the start of a word.
+    ("trafficking law enf", ["enforcement"]),
+    ("cyberbul", ["cyberbullying"]),
+    ("harcèlement scol", ["fr-harcelement"]),
+    ("castigo corp", ["es-castigo"]),
+    ("زواج الأطف", ["ar-marriage"]),
+    ("校园欺", ["zh-bullying"]),
+    # Acronyms.
+    ("CSE", ["sextortion"]),
+    ("MGF", ["fr-mgf"]),
+    ("يونيسف الهجرة", ["unicef-ar"]),
+    ("新冠", ["zh-covid"]),
+    # Current editions first.
+    ("child helplines annual report", ["helpline"]),
+    ("guide du signalement", ["fr-guide-2024"]),
+    ("guía de buen trato", ["es-guia-2023"]),
+    ("دليل حماية الطفل", ["ar-guide-new"]),
+    ("儿童保护工作指南", ["zh-guide-new"]),
+    # The query's language first.
+    ("UNICEF migration", ["unicef-en"]),
+    ("rapport UNICEF migration", ["unicef-fr"]),
+    ("informe UNICEF migración", ["unicef-es"]),
+    ("اليونيسف الهجرة", ["unicef-ar"]),
+    ("联合国儿童基金会 移民", ["unicef-zh"]),
+]
+
+# (older, newer): the newer edition supersedes the older.
+EDITIONS = [
+    ("helpline-2022", "helpline"),
+    ("fr-guide-2018", "fr-guide-2024"),
+    ("es-guia-2019", "es-guia-2023"),
+    ("ar-guide-old", "ar-guide-new"),
+    ("zh-guide-old", "zh-guide-new"),
 ]
 
 MIN_MRR = 0.9
@@ -365,11 +567,20 @@ class RelevanceTestCase(BaseTestCase):
             "teachers": term("audience", "Teachers"),
             "schools": term("setting", "Schools"),
             "covid": term("topic", "COVID-19", ["Corona Virus", "Covid19"], slug="covid-19"),
+            "migration": term("topic", "Migration"),
+            "unicef": term("publisher", "UNICEF", ["United Nations Children's Fund", "يونيسف"]),
         }
+        cse = term("topic", "Child sexual exploitation", ["CSE"])
         cls.keys = {}
+        items = {}
         for key, language, title, summary, body, tags in CORPUS:
             item = resource(title, summary, body, language, [terms[t] for t in tags])
             cls.keys[item.pk] = key
+            items[key] = item
+        items["sextortion"].terms.add(cse)
+        for old, new in EDITIONS:
+            items[new].supersedes = items[old]
+            items[new].save()
         resource("Grooming investigation manual", "For members.", visibility="members")
         resource("Draft grooming leaflet", "Not yet published.", status="draft")
 

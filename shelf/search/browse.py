@@ -13,14 +13,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.conf import settings
-from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from shelf.catalogue.models import VOCABULARIES, Resource, Term
+from shelf.catalogue.models import Resource
+from shelf.lib.analysis import guess_language
+from shelf.search import fetch, replica
+from shelf.search.engine import search
+from shelf.search.facets import FACETS, FACETS_BY_NAME, Facet, FacetValue, QueryError, facet_list
+from shelf.search.query import MAX_CLAUSES, parse_text
+from shelf.search.snippets import BODY_CHARS, Highlighter, file_texts
+
+__all__ = ["Facet", "FacetValue", "QueryError", "browse", "find", "links", "parse"]
 
 MAX_QUERY_LENGTH = 500
 SORTS = {
@@ -29,25 +37,6 @@ SORTS = {
     "oldest": gettext_lazy("Oldest"),
     "title": gettext_lazy("Title"),
 }
-
-
-class QueryError(ValueError):
-    """A parameter the reader can fix; the message says how."""
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    name: str
-    label: str
-    values: list[FacetValue]
 
 
 @dataclass
@@ -86,38 +75,6 @@ class Query:
     @property
     def is_filtered(self) -> bool:
         return bool(self.q or self.selected)
-
-
-class TermFacet:
-    """A facet whose values are the terms of one vocabulary."""
-
-    def __init__(self, vocabulary: str, label):
-        self.name = vocabulary
-        self.label = label
-
-    def validate(self, values: list[str], terms: dict) -> None:
-        for value in values:
-            if (self.name, value) not in terms:
-                raise QueryError(
-                    _("Unknown %(facet)s: %(value)s") % {"facet": self.name, "value": value[:50]}
-                )
-
-
-class YearFacet:
-    name = "year"
-    label = gettext_lazy("Year")
-
-    def validate(self, values: list[str], terms: dict) -> None:
-        for value in values:
-            if not (value.isascii() and value.isdigit() and len(value) == 4):
-                raise QueryError(
-                    _("Year must be four digits, not %(value)s") % {"value": value[:20]}
-                )
-
-
-FACETS: list[TermFacet | YearFacet] = [TermFacet(name, label) for name, label in VOCABULARIES]
-FACETS.append(YearFacet())
-FACETS_BY_NAME = {f.name: f for f in FACETS}
 
 
 def parse(params: QueryDict) -> Query:
@@ -177,44 +134,44 @@ class Results:
 def browse(query: Query, user, per_page: int | None = None) -> Results:
     """One page of what ``user`` may see for ``query``, with every facet's
     counts, from the search index (see shelf.search.engine)."""
-    from shelf.search.engine import get_engine
-    from shelf.search.query import parse_text
-
     per_page = per_page or settings.SHELF_PAGE_SIZE
-    engine = get_engine()
-    engine.refresh()
-    terms = engine.terms
+    snap = replica.current()
     for name, values in query.selected.items():
-        FACETS_BY_NAME[name].validate(values, terms)
+        FACETS_BY_NAME[name].validate(values, snap)
 
     notice = ""
-    parsed = parse_text(query.q, engine.synonyms) if query.q else None
+    parsed = parse_text(query.q, snap.term_set.synonyms) if query.q else None
     if parsed is not None and parsed.empty:
         notice = _("Your search had no words to look for, so everything is shown.")
         parsed = None
     elif parsed is not None and parsed.notes:
-        notice = _("Only the first %(n)s words of your search were used.") % {"n": 8}
+        notice = _("Only the first %(n)s words of your search were used.") % {"n": MAX_CLAUSES}
     start = (query.page - 1) * per_page
-    outcome = engine.search(parsed, query.selected, user, query.sort, start, per_page)
+    language = reader_language(query.q, get_language()) if parsed is not None else ""
+    outcome = search(
+        snap, parsed, query.selected, user, query.sort, start, per_page, language=language
+    )
+    if outcome.relaxed:
+        notice = " ".join(filter(None, [notice, _("Showing results for some of your words.")]))
     pages = max(1, math.ceil(outcome.count / per_page))
     if query.page > pages:
         raise QueryError(
             _("There is no page %(page)s; the last page is %(pages)s")
             % {"page": query.page, "pages": pages}
         )
-    from shelf.search import fetch
-    from shelf.search.snippets import BODY_CHARS
-
     # The body is long and only an excerpt may need (the start of) it.
     resources = fetch.page(outcome.ids, user, BODY_CHARS if parsed is not None else 0)
-    attach_terms(resources, engine)
+    fetch.attach_terms(resources, snap.term_set.by_id, snap.term_ids)
+    superseded = snap.superseded_for(user)
+    for resource in resources:
+        resource.superseded = resource.pk in superseded
     snippets = {}
     if parsed is not None:
         snippets = make_snippets(resources, outcome.tokens)
     else:
         for resource in resources:
             resource.snippet = ""
-    facets = facet_list(query, outcome.counts, terms)
+    facets = facet_list(snap, query.selected, outcome.counts, get_language())
     return Results(
         query,
         outcome.count,
@@ -228,14 +185,18 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
     )
 
 
+def reader_language(q: str, interface: str | None) -> str:
+    """The language whose items rank first among equals: the query's, when
+    its script or wording says so, else the reader's interface language."""
+    return guess_language(q) or interface or ""
+
+
 def find(slug: str, user) -> Resource | None:
     """One resource by slug, through the same permission gate as browse()."""
     return Resource.objects.visible_to(user).with_terms().filter(slug=slug).first()
 
 
 def make_snippets(resources: list[Resource], tokens: set[str]) -> dict[int, str]:
-    from shelf.search.snippets import Highlighter, file_texts
-
     highlighter = Highlighter(tokens)
     out = {r.pk: highlighter.snippet(r, r.body_start or "") for r in resources}
     # Only items matched through an attached file's text need that text.
@@ -246,73 +207,6 @@ def make_snippets(resources: list[Resource], tokens: set[str]) -> dict[int, str]
             found = highlighter.snippet(resource, "", files[resource.pk])
         resource.snippet = out[resource.pk] = found or highlighter.fallback(resource)
     return out
-
-
-def attach_terms(resources: list[Resource], engine) -> None:
-    """Give each resource its terms from the engine (term ids per item, the
-    small vocabularies cached), as if prefetched: no query at all."""
-    by_id = engine.terms_by_id
-    found = {}
-    for resource in resources:
-        terms = [by_id[t] for t in engine.term_ids(resource.pk) if t in by_id]
-        terms.sort(key=lambda t: (t.vocabulary, t.label))
-        found[resource.pk] = terms
-    order_publishers(found)
-    for resource in resources:
-        cached = QuerySet(Term)
-        cached._result_cache = found[resource.pk]
-        cached._prefetch_done = True
-        resource._prefetched_objects_cache = {"terms": cached}
-        resource.publishers_in_order = True
-
-
-def order_publishers(found: dict[int, list[Term]]) -> None:
-    """Put the publishers of items that have several in their stored order
-    (the first is the lead publisher): one query for the whole page."""
-    several = [
-        pk for pk, terms in found.items() if sum(t.vocabulary == "publisher" for t in terms) > 1
-    ]
-    if not several:
-        return
-    rows = Resource.terms.through.objects.filter(
-        resource_id__in=several, term__vocabulary="publisher"
-    ).order_by("id")
-    position: dict[tuple[int, int], int] = {}
-    for i, (pk, term_id) in enumerate(rows.values_list("resource_id", "term_id")):
-        position[(pk, term_id)] = i
-    for pk in several:
-        found[pk].sort(
-            key=lambda t, pk=pk: (
-                t.vocabulary,
-                position.get((pk, t.id), 0) if t.vocabulary == "publisher" else 0,
-                t.label,
-            )
-        )
-
-
-def facet_list(query: Query, counts: dict[str, dict[str, int]], terms) -> list[Facet]:
-    language = get_language()
-    facets = []
-    for facet in FACETS:
-        chosen = query.selected.get(facet.name, [])
-        found = counts.get(facet.name, {})
-        if facet.name == "year":
-            values = [FacetValue(y, y, n, y in chosen) for y, n in found.items()]
-            values += [FacetValue(y, y, 0, True) for y in chosen if y not in found]
-            values.sort(key=lambda v: v.value, reverse=True)
-        else:
-            values = [
-                FacetValue(slug, terms[(facet.name, slug)].label_for(language), n, slug in chosen)
-                for slug, n in found.items()
-            ]
-            values += [
-                FacetValue(s, terms[(facet.name, s)].label_for(language), 0, True)
-                for s in chosen
-                if s not in found
-            ]
-            values.sort(key=lambda v: (-v.count, v.label.casefold()))
-        facets.append(Facet(facet.name, facet.label, values))
-    return facets
 
 
 @dataclass
@@ -334,5 +228,37 @@ def links(resource: Resource, user) -> Links:
         translations=resource.visible_translations(user),
         supersedes=supersedes,
         superseded_by=list(visible.filter(supersedes=resource).order_by("-date", "title")),
-        related=resource.related(user),
+        related=resource.related(user, among=related_candidates(resource, user)),
     )
+
+
+# Candidates for related items: enough that the item's own editions and
+# translations, left out afterwards, and the language preference among equals
+# rarely change which items are shown.
+RELATED_CANDIDATES = 40
+
+
+def related_candidates(resource: Resource, user, count: int = RELATED_CANDIDATES) -> list[int]:
+    """The items ``user`` may see sharing the most subject terms with
+    ``resource``, newest first among equals: counted over the terms' bitmaps."""
+    snap = replica.current()
+    visible = snap.visible_to(user)
+    arrays = [
+        np.frombuffer((snap.terms[t] & visible).to_array(), dtype=np.uint32)
+        for t in resource.subject_term_ids()
+        if t in snap.terms
+    ]
+    if not arrays:
+        return []
+    counts = np.bincount(np.concatenate(arrays))
+    if resource.pk < len(counts):
+        counts[resource.pk] = 0
+    ids = np.flatnonzero(counts)
+    if len(ids) > count:
+        kth = np.partition(counts[ids], len(ids) - count)[len(ids) - count]
+        ids = ids[counts[ids] >= kth]
+    newest, keys = snap.keys["newest"], np.zeros(len(ids))
+    inside = ids < len(newest)
+    keys[inside] = newest[ids[inside]]
+    order = np.lexsort((ids, keys, -counts[ids]))[:count]
+    return [int(i) for i in ids[order]]

@@ -1,0 +1,195 @@
+"""Which items match a parsed query: plain functions of a snapshot that
+return roaring bitmaps (exact sets: the counts and the visibility gate are
+computed on them; tantivy only orders)."""
+
+from __future__ import annotations
+
+import tantivy
+from pyroaring import BitMap
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from shelf.lib.analysis import query_forms
+from shelf.search import store
+from shelf.search.query import Alt, Clause, ParsedQuery
+
+MAX_NEAR = 4
+MAX_PREFIXED = 6
+# The last word, maybe typed half-way, stands for more of the words it begins.
+MAX_AS_TYPED = 6
+PHRASE_CHECK_LIMIT = 3000
+
+
+def any_of(snap, forms) -> BitMap:
+    sets = [snap.postings(f) for f in forms]
+    if len(sets) == 1:
+        return sets[0]
+    return BitMap.union(*sets) if sets else BitMap()
+
+
+def alt_docs(snap, alt: Alt) -> BitMap:
+    if alt.phrase:
+        sets = sorted((snap.postings(t) for t in alt.phrase), key=len)
+        candidates = BitMap.intersection(*sets) if len(sets) > 1 else sets[0]
+        return phrase_docs(snap, alt.phrase, candidates)
+    sets = sorted((any_of(snap, slot) for slot in alt.slots), key=len)
+    return BitMap.intersection(*sets) if len(sets) > 1 else sets[0]
+
+
+def phrase_query(snap, phrase: tuple[str, ...]) -> tantivy.Query:
+    return tantivy.Query.boolean_query(
+        [
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.boost_query(
+                    tantivy.Query.phrase_query(snap.schema, name, list(phrase)),
+                    store.BOOSTS[name],
+                ),
+            )
+            for name in store.TEXT_FIELDS
+        ]
+    )
+
+
+def phrase_docs(snap, phrase: tuple[str, ...], candidates: BitMap) -> BitMap:
+    if not candidates or len(candidates) > PHRASE_CHECK_LIMIT:
+        # Beyond the limit every candidate counts: all the words are
+        # there, maybe not in a row; ranking still puts phrases first.
+        return candidates
+    key = ("phrase", phrase)
+    found = snap.cache.get(key)
+    if found is None:
+        query = phrase_query(snap, phrase)
+        hits = snap.searcher.search(query, limit=len(candidates) + 100, count=False).hits
+        found = BitMap(snap.searcher.fast_field_values("id", [a for _s, a in hits]))
+        snap.remember(key, found)
+    # Items changed since the build are judged by their words.
+    return (found & candidates) | (candidates & snap.dirty)
+
+
+def near_words(snap, word: str, distance: int, limit: int = MAX_NEAR) -> list[str]:
+    """The index's words within ``distance`` edits of ``word`` (not itself),
+    fewest edits first, then the most common."""
+    key = ("near", word, distance, limit)
+    found = snap.cache.get(key)
+    if found is not None:
+        return found
+    scored = []
+    for length in range(len(word) - distance, len(word) + distance + 1):
+        bucket = snap.vocab.of_length(length)
+        if bucket:
+            for cand, dist, _i in process.extract(
+                word, bucket, scorer=OSA.distance, score_cutoff=distance, limit=50
+            ):
+                if cand != word:
+                    scored.append((dist, -snap.vocab.count(cand), cand))
+    found = [cand for _d, _n, cand in sorted(scored)[:limit]]
+    snap.remember(key, found)
+    return found
+
+
+def prefixed_words(snap, word: str, limit: int = MAX_PREFIXED) -> list[str]:
+    """The most common words of the index that begin with ``word``."""
+    found = [w for w in snap.vocab.starting(word) if w != word]
+    found.sort(key=lambda w: -snap.vocab.count(w))
+    return found[:limit]
+
+
+def widen(snap, parsed: ParsedQuery) -> bool:
+    """Typo tolerance and prefixes: words of 5+ letters also match words
+    one edit away (two from 9 letters), words of 4+ letters the words
+    they begin ("safe": "safer", "safety"), and the query's last word from
+    3 letters the words it begins (as typed: "law enf"), all with a lower
+    weight than the words themselves."""
+    widened = False
+    for clause in parsed.clauses:
+        if (clause.fuzzy or clause.prefix) and not any(a.weight < 0.5 for a in clause.alts):
+            exact = set().union(*(s for a in clause.alts for s in a.slots))
+            forms = set()
+            near = []
+            if clause.prefix:
+                near += prefixed_words(snap, clause.prefix, MAX_AS_TYPED)
+            elif clause.fuzzy:
+                near += prefixed_words(snap, clause.fuzzy)
+            if len(clause.fuzzy) >= 5:
+                near += near_words(snap, clause.fuzzy, 2 if len(clause.fuzzy) >= 9 else 1)
+            for cand in near:
+                forms |= query_forms(cand)
+            forms -= exact
+            if forms:
+                clause.alts.append(Alt(slots=(frozenset(forms),), weight=0.3))
+                widened = True
+    return widened
+
+
+def clause_docs(snap, clause: Clause) -> BitMap:
+    sets = [alt_docs(snap, a) for a in clause.alts]
+    return BitMap.union(*sets) if len(sets) > 1 else sets[0]
+
+
+def text_docs(snap, parsed: ParsedQuery) -> BitMap:
+    sets = sorted((clause_docs(snap, c) for c in parsed.clauses), key=len)
+    docs = BitMap.intersection(*sets) if len(sets) > 1 else sets[0]
+    for clause in parsed.excluded:
+        docs = docs - clause_docs(snap, clause)
+    return docs
+
+
+def own_words(parsed: ParsedQuery) -> ParsedQuery:
+    """The query without synonym and typo alternatives (itself if it has none)."""
+    if all(a.weight >= 1.0 for c in parsed.clauses for a in c.alts):
+        return parsed
+    clauses = [
+        Clause(c.text, [a for a in c.alts if a.weight >= 1.0], c.fuzzy) for c in parsed.clauses
+    ]
+    return ParsedQuery(clauses, parsed.excluded, parsed.notes)
+
+
+def tokens(parsed: ParsedQuery) -> set[str]:
+    """Every index token the query may have matched, for highlighting."""
+    out: set[str] = set()
+    for clause in parsed.clauses:
+        for alt in clause.alts:
+            out.update(alt.phrase)
+            for slot in alt.slots:
+                out |= slot
+    return out
+
+
+# Relaxed matching: when fewer than this many items match every word...
+RELAX_BELOW = 10
+# ...items matching all but one word are added, then all but two, and so
+# on, at most this many steps (the work is bounded by the steps times the
+# number of clauses, itself capped by query.MAX_CLAUSES).
+MAX_RELAX_STEPS = 6
+
+
+def relaxed(snap, parsed: ParsedQuery, within: BitMap, enough) -> list[BitMap]:
+    """Items of ``within`` matching all words but one, all but two, ...:
+    one bitmap per step, most words first, until ``enough(found)`` says the
+    steps so far make a page. Each step's items matched fewer of the words
+    than the step before's: ranked after them. Down to one word of two or
+    three, two of more."""
+    n = len(parsed.clauses)
+    if n < 2:
+        return []
+    floor = 1 if n <= 3 else 2
+    sets = [clause_docs(snap, c) & within for c in parsed.clauses]
+    for clause in parsed.excluded:
+        excluded = clause_docs(snap, clause)
+        sets = [s - excluded for s in sets]
+    # at_least[j]: the items matching at least j of the clauses.
+    at_least = [BitMap() for _ in range(n + 1)]
+    for s in sets:
+        for j in range(n, 1, -1):
+            at_least[j] |= at_least[j - 1] & s
+        at_least[1] |= s
+    steps, found = [], BitMap()
+    for m in range(n - 1, max(floor, n - MAX_RELAX_STEPS) - 1, -1):
+        step = at_least[m] - at_least[m + 1]
+        if step:
+            steps.append(step)
+            found |= step
+            if enough(found):
+                break
+    return steps
