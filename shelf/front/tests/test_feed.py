@@ -66,7 +66,12 @@ class FeedTestCase(TemporaryFileStorage, BaseTestCase):
 
     def test_it_follows_the_listing_query(self):
         feed = self.feed("?audience=parents&q=school")
-        self.assertEqual([e.title for e in feed.entries], ["Safer Virtual School"])
+        # The listing's own results for the query, newest first.
+        listing = self.client.get("/api/v1/resources?audience=parents&q=school&sort=newest")
+        expected = [r["title"] for r in listing.json()["results"]]
+        self.assertIn("Safer Virtual School", expected)
+        self.assertNotIn("Student Safety Survey Samples", expected)  # not for parents
+        self.assertEqual([e.title for e in feed.entries], expected)
         self.assertIn("Parents", feed.feed.title)
         self.assertIn("“school”", feed.feed.title)
         self.assertEqual(
