@@ -68,7 +68,11 @@ class ShelfLocaleMiddleware(LocaleMiddleware):
         here = request.get_full_path()
         there = translate_url(here, chosen)
         if there == here:
-            return None  # not a page that exists in every language (a 404)
+            # No page at this address in any language (a 404): its error page
+            # is still in the reader's language.
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+            return None
         response = HttpResponseRedirect(there)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response

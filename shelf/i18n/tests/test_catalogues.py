@@ -34,7 +34,7 @@ class CataloguesTestCase(SimpleTestCase):
     def test_it_finds_strings_in_python_templates_and_plurals(self):
         ids = {m.id if isinstance(m.id, str) else m.id[0] for m in self.template if m.id}
         self.assertIn("Filter by", ids)  # template
-        self.assertIn("Only GET is allowed.", ids)  # Python gettext
+        self.assertIn("Allowed methods: %(methods)s.", ids)  # Python gettext
         self.assertIn("audit log", ids)  # model verbose name
         self.assertIn("%(n)s resource", ids)  # blocktranslate count
         self.assertIn("Access denied", ids)  # error page
