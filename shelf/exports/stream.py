@@ -1,9 +1,9 @@
 """Every resource of a listing, a chunk at a time.
 
-The chunks are pages of :func:`shelf.search.browse.browse`, the call the
-listing page and the API make, so an export holds what the listing shows to
-the same person (members-only items only for members), in its order, and
-never more than one chunk of resources at once.
+The ids come from the search call the listing page and the API make
+(:func:`shelf.search.browse.listing_ids`), so an export holds what the
+listing shows to the same person (members-only items only for members), in
+its order, and never more than one chunk of resources at once.
 """
 
 from __future__ import annotations
@@ -25,23 +25,15 @@ class Listing:
 
 def listing(query: catalogue.Query, user, chunk: int = CHUNK) -> Listing:
     """The whole listing of ``query``; raises QueryError at once for a bad
-    query, before anything is streamed."""
-    first = catalogue.browse(dataclasses.replace(query, page=1), user, per_page=chunk)
+    query, before anything is streamed. The ids are ranked once (a few bytes
+    each); the resources are read a chunk at a time."""
+    ids = catalogue.listing_ids(query, user)
 
     def chunks():
-        results = first
-        while True:
-            yield with_columns(results.resources)
-            if not results.has_next:
-                return
-            page = dataclasses.replace(query, page=results.page + 1)
-            try:
-                results = catalogue.browse(page, user, per_page=chunk)
-            except catalogue.QueryError:
-                # The listing shrank while it was being written.
-                return
+        for start in range(0, max(len(ids), 1), chunk):
+            yield with_columns(catalogue.resources_of(ids[start : start + chunk], user))
 
-    return Listing(first.count, chunks())
+    return Listing(len(ids), chunks())
 
 
 def with_columns(resources: list[Resource]) -> list[Resource]:

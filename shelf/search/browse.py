@@ -136,16 +136,7 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
     counts, from the search index (see shelf.search.engine)."""
     per_page = per_page or settings.SHELF_PAGE_SIZE
     snap = replica.current()
-    for name, values in query.selected.items():
-        FACETS_BY_NAME[name].validate(values, snap)
-
-    notice = ""
-    parsed = parse_text(query.q, snap.term_set.synonyms) if query.q else None
-    if parsed is not None and parsed.empty:
-        notice = _("Your search had no words to look for, so everything is shown.")
-        parsed = None
-    elif parsed is not None and parsed.notes:
-        notice = _("Only the first %(n)s words of your search were used.") % {"n": MAX_CLAUSES}
+    parsed, notice = _prepare(query, snap)
     start = (query.page - 1) * per_page
     language = reader_language(query.q, get_language()) if parsed is not None else ""
     outcome = search(
@@ -183,6 +174,42 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
         outcome.suggestion,
         notice,
     )
+
+
+def _prepare(query: Query, snap):
+    """The query's facets checked and its words parsed, with the notice
+    the reader sees about them."""
+    for name, values in query.selected.items():
+        FACETS_BY_NAME[name].validate(values, snap)
+    notice = ""
+    parsed = parse_text(query.q, snap.term_set.synonyms) if query.q else None
+    if parsed is not None and parsed.empty:
+        notice = _("Your search had no words to look for, so everything is shown.")
+        parsed = None
+    elif parsed is not None and parsed.notes:
+        notice = _("Only the first %(n)s words of your search were used.") % {"n": MAX_CLAUSES}
+    return parsed, notice
+
+
+def listing_ids(query: Query, user) -> np.ndarray:
+    """Every id of ``query``'s listing for ``user``, in the listing's order
+    (pages aside): ranked once, for exports, rather than once per page."""
+    snap = replica.current()
+    parsed, _notice = _prepare(query, snap)
+    language = reader_language(query.q, get_language()) if parsed is not None else ""
+    args = (snap, parsed, query.selected, user, query.sort, 0)
+    count = search(*args, 1, language=language).count
+    ids = search(*args, max(count, 1), language=language).ids if count else []
+    return np.asarray(ids, dtype=np.int64)
+
+
+def resources_of(ids, user) -> list[Resource]:
+    """The resources ``user`` may see among ``ids``, in that order, with
+    their terms (as a results page has them)."""
+    snap = replica.current()
+    resources = fetch.page([int(i) for i in ids], user)
+    fetch.attach_terms(resources, snap.term_set.by_id, snap.term_ids)
+    return resources
 
 
 def reader_language(q: str, interface: str | None) -> str:
