@@ -91,7 +91,7 @@ def main() -> None:
             demo.delete_existing()
             call_command("demo", items=n, seed=1, **quiet)
             call_command("reindex", **quiet)
-        from shelf.search.engine import forget
+        from shelf.search.replica import forget
 
         forget()
         download("csv")  # open the index, compile the SQL

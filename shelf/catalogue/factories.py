@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from django.db.models.signals import m2m_changed
 from django.utils.text import slugify
 
 from shelf.catalogue.models import DatePrecision, Resource, Status, Term, Visibility
@@ -54,7 +55,22 @@ def make_resource(
             for label in labels
         ]
     if terms:
-        resource.terms.set(terms)
+        # One row per term in the order given: the order of publishers is
+        # the order of their rows (terms.set would take them as a set).
+        through = Resource.terms.through
+        through.objects.bulk_create(
+            [through(resource=resource, term=t) for t in dict.fromkeys(terms)]
+        )
+        # Search and history follow m2m changes; tell them as terms.set would.
+        m2m_changed.send(
+            sender=through,
+            instance=resource,
+            action="post_add",
+            reverse=False,
+            model=Term,
+            pk_set={t.pk for t in terms},
+            using="default",
+        )
     return resource
 
 

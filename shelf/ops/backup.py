@@ -100,6 +100,8 @@ def backup(path: str, *, logical: bool = False) -> Summary:
             _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=1).encode())
             _add_bytes(tar, "SHA256SUMS", _sums(manifest).encode())
             tar.add(db_file, arcname=manifest["database"]["name"])
+            if (db_file.parent / TERM_ORDER).exists():
+                tar.add(db_file.parent / TERM_ORDER, arcname=f"database/{TERM_ORDER}")
             for f in files:
                 tar.add(work / "media" / f["name"], arcname=f"media/{f['name']}")
         # It holds password hashes and members-only files.
@@ -150,8 +152,38 @@ def dump_database(work: Path, *, logical: bool) -> tuple[str, Path, list[str]]:
     with _snapshot():
         with open(out, "w", encoding="utf-8") as f:
             call_command("dumpdata", format="json", use_base_manager=True, stdout=f, verbosity=0)
+        (folder / TERM_ORDER).write_text(json.dumps(_term_order()))
         names = _stored_names()
     return "dumpdata", out, names
+
+
+# A logical dump lists a resource's terms as a set; the order of its
+# publishers (the first is the lead publisher) is the order of their rows.
+TERM_ORDER = "term_order.json"
+
+
+def _term_order() -> list[list[int]]:
+    from shelf.catalogue.models import Resource
+
+    rows = Resource.terms.through.objects.filter(term__vocabulary="publisher").order_by("id")
+    return [list(pair) for pair in rows.values_list("resource_id", "term_id")]
+
+
+def _restore_term_order(pairs: list[list[int]]) -> None:
+    from shelf.catalogue.models import Resource
+
+    through = Resource.terms.through
+    by_resource: dict[int, list[int]] = {}
+    for resource_id, term_id in pairs:
+        by_resource.setdefault(resource_id, []).append(term_id)
+    several = {r: terms for r, terms in by_resource.items() if len(terms) > 1}
+    with transaction.atomic():
+        through.objects.filter(
+            resource_id__in=several, term_id__in=sum(several.values(), [])
+        ).delete()
+        through.objects.bulk_create(
+            [through(resource_id=r, term_id=t) for r, terms in several.items() for t in terms]
+        )
 
 
 _FILES_SQL = "SELECT file, thumbnail FROM files_resourcefile"
@@ -286,6 +318,9 @@ def restore(path: str) -> Summary:
         with tar.extractfile(db["name"]) as src, open(dump, "wb") as out:
             shutil.copyfileobj(src, out, CHUNK)
         load_database(db["method"], dump)
+        if db["method"] == "dumpdata" and f"database/{TERM_ORDER}" in tar.getnames():
+            with tar.extractfile(f"database/{TERM_ORDER}") as src:
+                _restore_term_order(json.load(src))
         for f in manifest["files"]:
             with tar.extractfile(f"media/{f['name']}") as src:
                 saved = default_storage.save(f["name"], src)
