@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 
@@ -9,6 +11,8 @@ def _static_files_by_plain_name():
     from django.test import override_settings
 
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    # And so do the processes tests start (workers, readers during a write).
+    os.environ["STATICFILES_BACKEND"] = plain["BACKEND"]
     with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
         yield
 

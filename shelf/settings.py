@@ -301,7 +301,13 @@ STORAGES = {
     # Hashed names (shelf.3f2a….css), so WhiteNoise serves them with a
     # far-future, immutable Cache-Control; gzip and Brotli copies made once
     # by collectstatic. Tests use the plain storage (conftest.py).
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # (Processes that serve pages without collectstatic, such as tests' own
+    # workers, set STATICFILES_BACKEND to Django's plain storage.)
+    "staticfiles": {
+        "BACKEND": os.getenv(
+            "STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
 }
 SHELF_MAX_UPLOAD_MB = envint("SHELF_MAX_UPLOAD_MB", "50")
 # One imported file may create at most this many new terms (tags not in

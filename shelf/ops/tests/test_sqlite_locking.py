@@ -73,21 +73,26 @@ def test_it_reads_and_signs_in_during_a_long_write(tmp_path):
 
     env = _env(tmp_path)
     pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "text": True, "env": env}
-    reader = subprocess.Popen([sys.executable, "-c", READER], stderr=subprocess.PIPE, **pipes)
+    # Its errors go to a file: a long traceback would fill a pipe nobody reads yet.
+    errors = open(tmp_path / "reader.err", "w+")  # noqa: SIM115 (closed below)
+    reader = subprocess.Popen([sys.executable, "-c", READER], stderr=errors, **pipes)
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(HOLD_SECONDS)], **pipes)
     try:
-        assert reader.stdout.readline().strip() == "ready", reader.stderr.read()[-3000:]
+        assert reader.stdout.readline().strip() == "ready", (tmp_path / "reader.err").read_text()[
+            -3000:
+        ]
         assert writer.stdout.readline().strip() == "holding"
         reader.stdin.write("go\n")
         reader.stdin.flush()
-        out, err = reader.communicate(timeout=120)
-        assert reader.returncode == 0, err[-3000:]
+        out, _ = reader.communicate(timeout=120)
+        assert reader.returncode == 0, (tmp_path / "reader.err").read_text()[-3000:]
         result = json.loads(out.strip().splitlines()[-1])
         committed_at = float(writer.stdout.readline())
     finally:
         for process in (reader, writer):
             process.kill()
             process.wait()
+        errors.close()
     # Both happened while the write transaction was open.
     assert result["signin_at"] < committed_at
 
