@@ -194,11 +194,12 @@ def _flush(run: list[str], parsed: ParsedQuery, synonyms) -> None:
             alts = [Alt(slots=tuple(frozenset(query_forms(w)) for w in key))]
             for other in synonyms[key]:
                 if other != key:
-                    # All the words of the alternative, anywhere: as good as
-                    # the phrase in practice, and far cheaper to rank than a
-                    # phrase of common words such as "child protection".
-                    slots = tuple(frozenset(query_forms(w)) for w in other[:MAX_PHRASE_WORDS])
-                    alts.append(Alt(slots=slots, weight=0.8))
+                    # The alternative's words in a row: with translated term
+                    # labels among the synonyms, words anywhere in an item
+                    # match by chance ("Centros educativos" from "Centro
+                    # Internacional ..." and "Educators"). Phrase checks are
+                    # bounded (PHRASE_CHECK_LIMIT), so common words stay cheap.
+                    alts.extend(phrase_alts(list(other), weight=0.8))
             parsed.clauses.append(Clause(raw, alts))
             i += n
             continue

@@ -66,3 +66,28 @@ class BundledTermLabelTestCase(BaseTestCase):
         for word in ["enseignants", "docentes", "المعلمون", "教师"]:
             with self.subTest(word=word):
                 self.assertEqual([r.pk for r in search(word).resources], [self.item.pk])
+
+
+class ManyWordLabelTestCase(BaseTestCase):
+    """A term's many-word label, as a synonym of its name, matches those words
+    in a row, not each of them somewhere in an item."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        schools = term("setting", "Schools")
+        schools.labels = {"es": "Centros educativos"}
+        schools.save()
+        publisher = term("publisher", "Agency")
+        publisher.aliases = ["Centro Internacional de Protección"]
+        publisher.save()
+        educators = term("audience", "Educators")
+        cls.tagged = resource("Playground rules", terms=[schools])
+        cls.scattered = resource("Reporting duties", terms=[publisher, educators])
+        cls.spanish = resource("Guía", summary="Para centros educativos y familias.")
+
+    def test_it_finds_the_label_and_the_phrase_but_not_scattered_words(self):
+        found = {r.pk for r in search("schools").resources}
+        self.assertIn(self.tagged.pk, found)
+        self.assertIn(self.spanish.pk, found)
+        self.assertNotIn(self.scattered.pk, found)
