@@ -338,6 +338,17 @@ SURFACES = [
         may_echo=("term label", "word"),
     ),
     # Search engines: anonymous whoever asks.
+    # The front page (newest items, collections and topics with counts) and
+    # the pages at another language's address.
+    Surface("front page", "/", HIDDEN, SHOWN),
+    Surface("front page in French", "/fr/", HIDDEN, SHOWN),
+    Surface(
+        "listing page in Arabic: search for the canary's word",
+        f"/ar/resources/?q={WORD}",
+        HIDDEN,
+        SHOWN,
+    ),
+    Surface("detail page in Spanish", "/es/resources/{canary}/", NOT_FOUND, SHOWN),
     Surface("robots.txt", "/robots.txt", HIDDEN, HIDDEN),
     Surface("sitemap index", "/sitemap.xml", HIDDEN, HIDDEN),
     Surface("sitemap of pages", "/sitemap-pages.xml", HIDDEN, HIDDEN),
