@@ -295,6 +295,17 @@ def document() -> dict:
         if name == "csl.json":
             schema = {"type": "array", "items": {"type": "object"}}
         exports[name] = (media, schema, fmt)
+    # The export addresses' format and their answer, for lists and for one item.
+    format_parameter = {
+        "name": "format",
+        "in": "path",
+        "required": True,
+        "schema": string(enum=list(exports)),
+    }
+    file_response = {
+        "description": _("The file."),
+        "content": {m: {"schema": s} for m, s, _f in exports.values()},
+    }
     paths = {
         "/api/v1/resources": {
             "get": {
@@ -441,19 +452,11 @@ def document() -> dict:
                 ),
                 "security": READ_SECURITY,
                 "parameters": [
-                    {
-                        "name": "format",
-                        "in": "path",
-                        "required": True,
-                        "schema": string(enum=list(exports)),
-                    },
+                    format_parameter,
                     *list_parameters(paged=False),
                 ],
                 "responses": {
-                    "200": {
-                        "description": _("The file."),
-                        "content": {m: {"schema": s} for m, s, _f in exports.values()},
-                    },
+                    "200": file_response,
                     "400": {
                         "description": _("A parameter that cannot be used."),
                         "content": {"text/plain": {"schema": string()}},
@@ -469,18 +472,10 @@ def document() -> dict:
                 "security": READ_SECURITY,
                 "parameters": [
                     SLUG,
-                    {
-                        "name": "format",
-                        "in": "path",
-                        "required": True,
-                        "schema": string(enum=list(exports)),
-                    },
+                    format_parameter,
                 ],
                 "responses": {
-                    "200": {
-                        "description": _("The file."),
-                        "content": {m: {"schema": s} for m, s, _f in exports.values()},
-                    },
+                    "200": file_response,
                     "404": {"description": _("No such resource for this caller.")},
                     **common_errors(401, 429),
                 },
