@@ -1,9 +1,9 @@
 """Every resource of a listing, a chunk at a time.
 
-The ids come from the search call the listing page and the API make
-(:func:`shelf.search.browse.listing_ids`), so an export holds what the
+The ids come from the search the listing page and the API make
+(:func:`shelf.search.browse.listing_chunks`), so an export holds what the
 listing shows to the same person (members-only items only for members), in
-its order, and never more than one chunk of resources at once.
+its order, and never more than one chunk of ids and resources at once.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ class Listing:
 
 def listing(query: catalogue.Query, user, chunk: int = CHUNK) -> Listing:
     """The whole listing of ``query``; raises QueryError at once for a bad
-    query, before anything is streamed. The ids are ranked once (a few bytes
-    each); the resources are read a chunk at a time."""
-    ids = catalogue.listing_ids(query, user)
+    query, before anything is streamed. The ids are walked from the index
+    and their resources read one chunk at a time."""
+    count, id_chunks = catalogue.listing_chunks(query, user, chunk)
 
     def chunks():
-        for start in range(0, max(len(ids), 1), chunk):
-            yield with_columns(catalogue.resources_of(ids[start : start + chunk], user))
+        for ids in id_chunks:
+            yield with_columns(catalogue.resources_of(ids, user))
 
-    return Listing(len(ids), chunks())
+    return Listing(count, chunks())
 
 
 def with_columns(resources: list[Resource]) -> list[Resource]:

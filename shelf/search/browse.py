@@ -11,6 +11,7 @@ choosing "Parents" does not zero the other audiences.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from shelf.catalogue.models import Resource
 from shelf.lib.analysis import guess_language
 from shelf.search import fetch, replica
-from shelf.search.engine import search
+from shelf.search.engine import search, walk
 from shelf.search.facets import FACETS, FACETS_BY_NAME, Facet, FacetValue, QueryError, facet_list
 from shelf.search.query import MAX_CLAUSES, parse_text
 from shelf.search.snippets import BODY_CHARS, Highlighter, file_texts
@@ -191,16 +192,16 @@ def _prepare(query: Query, snap):
     return parsed, notice
 
 
-def listing_ids(query: Query, user) -> np.ndarray:
+def listing_chunks(query: Query, user, chunk: int) -> tuple[int, Iterator[list[int]]]:
     """Every id of ``query``'s listing for ``user``, in the listing's order
-    (pages aside): ranked once, for exports, rather than once per page."""
+    (pages aside), ``chunk`` at a time, for exports: the count, and the ids
+    walked from the index as they are asked for. No facets are counted and
+    the whole list of ids is never held, so memory does not grow with it.
+    Raises QueryError at once for a bad query."""
     snap = replica.current()
     parsed, _notice = _prepare(query, snap)
     language = reader_language(query.q, get_language()) if parsed is not None else ""
-    args = (snap, parsed, query.selected, user, query.sort, 0)
-    count = search(*args, 1, language=language).count
-    ids = search(*args, max(count, 1), language=language).ids if count else []
-    return np.asarray(ids, dtype=np.int64)
+    return walk(snap, parsed, query.selected, user, query.sort, chunk, language=language)
 
 
 def resources_of(ids, user) -> list[Resource]:

@@ -7,6 +7,8 @@ snapshot current, :mod:`shelf.search.browse` is what pages and the API call.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from pyroaring import BitMap
@@ -27,18 +29,22 @@ class Outcome:
     relaxed: bool = False
 
 
-def search(
-    snap,
-    parsed: ParsedQuery | None,
-    selected: dict[str, list[str]],
-    user,
-    sort: str,
-    offset: int,
-    limit: int,
-    language: str = "",
-) -> Outcome:
-    """Selected facets are validated by the caller (browse does).
-    ``language``: the reader's, whose items rank first among equals."""
+@dataclass
+class Plan:
+    """What a search lists, before counting or ordering: the matches and the
+    tiers they are listed in (each a ranking query, its items, and whether
+    they match every clause)."""
+
+    visible: BitMap
+    base: BitMap
+    matches: BitMap
+    tiers: list[tuple[ParsedQuery | None, BitMap, bool]]
+    every_word: BitMap
+    relaxed: bool
+    scope: Callable[[BitMap, str | None], BitMap]
+
+
+def plan(snap, parsed: ParsedQuery | None, selected: dict[str, list[str]], user) -> Plan:
     visible = snap.visible_to(user)
     base = visible
     text = parsed is not None and not parsed.empty
@@ -51,7 +57,6 @@ def search(
                 out = out & bm
         return out
 
-    relevance = text and sort == "relevance"
     every_word = BitMap()
     # What is listed, in tiers: the reader's own words, then with synonyms
     # and near misses, then (relaxed) with fewer of the words.
@@ -82,7 +87,6 @@ def search(
     else:
         matches = scope(base)
         tiers.append((None, matches, True))
-    counts = facets.count(snap, matches, lambda skip: scope(base, skip), selected)
     # Current editions before those they replace, tier by tier.
     superseded = snap.superseded_for(user)
     if superseded:
@@ -91,22 +95,71 @@ def search(
             for q, docs, every in tiers
             for part in (docs - superseded, docs & superseded)
         ]
-    if relevance:
-        tag_sets = [
-            [t for v in values if (t := facets.FACETS_BY_NAME[name].tag(snap, v))]
-            for name, values in selected.items()
-        ]
-        ranked = [
-            (ranking.query(snap, q, tag_sets, every_clause=every), docs) for q, docs, every in tiers
-        ]
+    return Plan(visible, base, matches, tiers, every_word, bool(steps), scope)
+
+
+def search(
+    snap,
+    parsed: ParsedQuery | None,
+    selected: dict[str, list[str]],
+    user,
+    sort: str,
+    offset: int,
+    limit: int,
+    language: str = "",
+) -> Outcome:
+    """Selected facets are validated by the caller (browse does).
+    ``language``: the reader's, whose items rank first among equals."""
+    p = plan(snap, parsed, selected, user)
+    text = parsed is not None and not parsed.empty
+    counts = facets.count(snap, p.matches, lambda skip: p.scope(p.base, skip), selected)
+    if text and sort == "relevance":
+        ranked = ranking_tiers(snap, p, selected)
         prefer = documents.language_code(language) if language else 0
         ids = ranking.ranked(snap, ranked, offset, limit, prefer)
     else:
         key = "newest" if sort == "relevance" else sort
-        ids = ranking.sorted_tiers(snap, [docs for _q, docs, _e in tiers], key, offset, limit)
-    outcome = Outcome(len(matches), ids, counts, relaxed=bool(steps))
+        ids = ranking.sorted_tiers(snap, [docs for _q, docs, _e in p.tiers], key, offset, limit)
+    outcome = Outcome(len(p.matches), ids, counts, relaxed=p.relaxed)
     if text:
         outcome.tokens = matching.tokens(parsed)
-        if not every_word:
-            outcome.suggestion = suggest(snap, parsed, visible)
+        if not p.every_word:
+            outcome.suggestion = suggest(snap, parsed, p.visible)
     return outcome
+
+
+def ranking_tiers(snap, p: Plan, selected: dict[str, list[str]]) -> list:
+    tag_sets = [
+        [t for v in values if (t := facets.FACETS_BY_NAME[name].tag(snap, v))]
+        for name, values in selected.items()
+    ]
+    return [
+        (ranking.query(snap, q, tag_sets, every_clause=every), docs) for q, docs, every in p.tiers
+    ]
+
+
+def walk(
+    snap,
+    parsed: ParsedQuery | None,
+    selected: dict[str, list[str]],
+    user,
+    sort: str,
+    chunk: int,
+    language: str = "",
+) -> tuple[int, Iterator[list[int]]]:
+    """Every id :func:`search` would list, in its order, ``chunk`` ids at a
+    time, for exports: no facet counts, and never the whole list in memory
+    (bitmaps and the index's own arrays aside). The count and the chunks."""
+    p = plan(snap, parsed, selected, user)
+    if parsed is not None and not parsed.empty and sort == "relevance":
+        prefer = documents.language_code(language) if language else 0
+        ids = ranking.walk_ranked(snap, ranking_tiers(snap, p, selected), prefer)
+    else:
+        key = "newest" if sort == "relevance" else sort
+        ids = ranking.walk_sorted(snap, [docs for _q, docs, _e in p.tiers], key)
+    return len(p.matches), batches(ids, chunk)
+
+
+def batches(ids: Iterator[int], size: int) -> Iterator[list[int]]:
+    while batch := list(itertools.islice(ids, size)):
+        yield batch

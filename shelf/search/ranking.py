@@ -6,6 +6,9 @@ only orders (and may be a commit behind the bitmaps for a moment)."""
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
+
 import numpy as np
 import tantivy
 from pyroaring import BitMap
@@ -170,3 +173,88 @@ def sorted_page(snap, matches: BitMap, sort: str, offset: int, limit: int) -> li
         ids, chosen = ids[part], chosen[part]
     order = np.lexsort((ids, chosen))
     return [int(i) for i in ids[order][offset : offset + limit]]
+
+
+# -- whole listings, a few at a time (exports) --------------------------------
+
+# A tier this small is ordered in one go; larger ones are walked in the
+# precomputed order. Either way no more than this many ids are held at once
+# (plus the items changed since the index was built, which are few).
+WALK_SMALL = 2048
+# Hits read from tantivy per call while walking a ranked listing.
+WALK_HITS = 2048
+
+
+def walk_sorted(snap, tiers: list[BitMap], sort: str) -> Iterator[int]:
+    """Every id of ``tiers`` in the order :func:`sorted_tiers` pages them."""
+    earlier = BitMap()
+    for tier in tiers:
+        docs = tier - earlier if earlier else tier
+        earlier |= tier
+        if len(docs) <= WALK_SMALL:
+            yield from sorted_page(snap, docs, sort, 0, len(docs))
+        else:
+            yield from _walk_order(snap, docs, sort)
+
+
+def _walk_order(snap, docs: BitMap, sort: str) -> Iterator[int]:
+    keys, order = snap.keys[sort], snap.orders[sort]
+    dirty = docs & snap.dirty if snap.dirty else BitMap()
+    usable = docs - dirty if dirty else docs
+
+    def built() -> Iterator[tuple[float, int]]:
+        for start in range(0, len(order), WALK_HITS):
+            for pk in order[start : start + WALK_HITS].tolist():
+                if pk in usable:
+                    yield float(keys[pk]), pk
+
+    if not dirty:
+        yield from (pk for _key, pk in built())
+        return
+    # Changed since the build: their place in the built order is stale, so
+    # they are sorted apart and merged in by key (as sorted_page does).
+    changed = sorted((float(keys[pk]), pk) for pk in dirty)
+    yield from (pk for _key, pk in heapq.merge(built(), changed))
+
+
+def walk_ranked(snap, tiers: list[tuple[tantivy.Query, BitMap]], prefer: int = 0) -> Iterator[int]:
+    """Every id of ``tiers`` in the order :func:`ranked` pages them, read
+    from tantivy a few thousand hits at a time."""
+    seen = BitMap()
+    lang = snap.lang
+
+    def preferred(pk: int) -> bool:
+        return pk < len(lang) and lang[pk] == prefer
+
+    for query, matches in tiers:
+        fresh = matches - seen if seen else matches
+        if not fresh:
+            continue
+        if prefer:
+            # ranked() adds LANGUAGE_BOOST to the preferred language's hits
+            # and re-sorts: the same as merging the two languages' streams
+            # by boosted score (ties in tantivy's order).
+            streams = [
+                _scored_hits(snap, query, fresh, preferred, LANGUAGE_BOOST),
+                _scored_hits(snap, query, fresh, lambda pk: not preferred(pk), 0.0),
+            ]
+            found = (pk for _score, _i, pk in heapq.merge(*streams))
+        else:
+            found = (pk for _score, _i, pk in _scored_hits(snap, query, fresh, None, 0.0))
+        for pk in found:
+            if pk not in seen:
+                seen.add(pk)
+                yield pk
+
+
+def _scored_hits(snap, query, allowed: BitMap, keep, boost: float):
+    """(-score, position, id) of the hits in ``allowed`` (and ``keep``), best first."""
+    position = 0
+    while True:
+        found = hits(snap, query, position, WALK_HITS)
+        for i, (score, pk) in enumerate(found, start=position):
+            if pk in allowed and (keep is None or keep(pk)):
+                yield -(score + boost), i, pk
+        if len(found) < WALK_HITS:
+            return
+        position += len(found)
