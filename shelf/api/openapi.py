@@ -81,6 +81,10 @@ def schemas() -> dict:
     )
     facets = obj({f.name: {"type": "array", "items": ref("FacetValue")} for f in catalogue.FACETS})
     visibility = string(enum=list(V.values))
+    superseded = {
+        "type": "boolean",
+        "description": _("Replaced by a newer edition that the caller may see."),
+    }
     detail = obj(
         {
             **summary_props,
@@ -91,6 +95,7 @@ def schemas() -> dict:
             "visibility": visibility,
             "last_reviewed": nullable(string(pattern=DAY)),
             "updated": string(format="date-time"),
+            "superseded": superseded,
             "translations": {"type": "array", "items": ref("Link")},
             "supersedes": nullable(ref("Link")),
             "superseded_by": {"type": "array", "items": ref("Link")},
@@ -116,9 +121,13 @@ def schemas() -> dict:
     return {
         "Term": term,
         "Terms": terms,
-        "ResourceSummary": obj(summary_props),
+        "ResourceSummary": obj({**summary_props, "superseded": superseded}),
         "SearchHit": obj(
-            {**summary_props, "snippet": string(_("HTML: escaped text, matched words in <mark>."))}
+            {
+                **summary_props,
+                "snippet": string(_("HTML: escaped text, matched words in <mark>.")),
+                "superseded": superseded,
+            }
         ),
         "FacetValue": facet_value,
         "Facets": facets,
@@ -287,6 +296,7 @@ def document() -> dict:
         "terms": {name: [] for name in VOCABULARY_NAMES}
         | {"publisher": [{"slug": "icmec", "label": "ICMEC"}]},
         "snippet": "",
+        "superseded": False,
     }
     exports = {}
     for name, fmt in FORMATS.items():

@@ -56,6 +56,8 @@ def resource_detail(resource: Resource, user) -> dict:
         "visibility": resource.visibility,
         "last_reviewed": resource.last_reviewed.isoformat() if resource.last_reviewed else None,
         "updated": resource.updated.isoformat(),
+        # Replaced by a newer edition the caller may see, as the listing marks it.
+        "superseded": bool(links.superseded_by),
         "translations": [resource_ref(r) for r in links.translations],
         "supersedes": resource_ref(links.supersedes) if links.supersedes else None,
         "superseded_by": [resource_ref(r) for r in links.superseded_by],
@@ -66,7 +68,12 @@ def resource_detail(resource: Resource, user) -> dict:
 def search_hit(resource: Resource, results: catalogue.Results) -> dict:
     """A result of a search: the summary plus an excerpt with the matched
     words in <mark> (HTML, escaped before marking; "" without a query)."""
-    return {**resource_summary(resource), "snippet": results.snippets.get(resource.pk, "")}
+    return {
+        **resource_summary(resource),
+        "snippet": results.snippets.get(resource.pk, ""),
+        # Set by browse from the index: a newer edition the caller may see exists.
+        "superseded": bool(getattr(resource, "superseded", False)),
+    }
 
 
 def results(results: catalogue.Results) -> dict:

@@ -81,7 +81,9 @@ class JSONList:
         return json.dumps(data, ensure_ascii=False)
 
     def item(self, resource) -> dict:
-        return serializers.resource_summary(resource)
+        # As the API's results have it (set by browse from the index).
+        superseded = bool(getattr(resource, "superseded", False))
+        return {**serializers.resource_summary(resource), "superseded": superseded}
 
     def head(self, count: int) -> str:
         return f'{{"count": {count:d}, "results": ['

@@ -154,9 +154,7 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
     # The body is long and only an excerpt may need (the start of) it.
     resources = fetch.page(outcome.ids, user, BODY_CHARS if parsed is not None else 0)
     fetch.attach_terms(resources, snap.term_set.by_id, snap.term_ids)
-    superseded = snap.superseded_for(user)
-    for resource in resources:
-        resource.superseded = resource.pk in superseded
+    mark_superseded(resources, snap, user)
     snippets = {}
     if parsed is not None:
         snippets = make_snippets(resources, outcome.tokens)
@@ -210,7 +208,15 @@ def resources_of(ids, user) -> list[Resource]:
     snap = replica.current()
     resources = fetch.page([int(i) for i in ids], user)
     fetch.attach_terms(resources, snap.term_set.by_id, snap.term_ids)
+    mark_superseded(resources, snap, user)
     return resources
+
+
+def mark_superseded(resources: list[Resource], snap, user) -> None:
+    """``superseded``: a newer edition exists that ``user`` may see."""
+    superseded = snap.superseded_for(user)
+    for resource in resources:
+        resource.superseded = resource.pk in superseded
 
 
 def reader_language(q: str, interface: str | None) -> str:
@@ -221,7 +227,10 @@ def reader_language(q: str, interface: str | None) -> str:
 
 def find(slug: str, user) -> Resource | None:
     """One resource by slug, through the same permission gate as browse()."""
-    return Resource.objects.visible_to(user).with_terms().filter(slug=slug).first()
+    resource = Resource.objects.visible_to(user).with_terms().filter(slug=slug).first()
+    if resource is not None:
+        mark_superseded([resource], replica.current(), user)
+    return resource
 
 
 def make_snippets(resources: list[Resource], tokens: set[str]) -> dict[int, str]:

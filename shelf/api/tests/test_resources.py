@@ -6,6 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from shelf.catalogue.factories import make_catalogue, make_resource
 from shelf.catalogue.models import VOCABULARY_NAMES, Status, Visibility
+from shelf.curation.tests.base import CurationTestCase
+from shelf.curation.tests.base import make_resource as curation_resource
 from shelf.test import BaseTestCase
 
 
@@ -48,6 +50,7 @@ class ListTests(ApiTestCase):
                 "url",
                 "terms",
                 "snippet",
+                "superseded",
             ],
         )
         self.assertEqual(first["slug"], "safer-virtual-school")
@@ -312,3 +315,41 @@ class QueryCountTests(BaseTestCase):
         self.make_items(27, start=3)
         self.assertEqual(self.client.get(url).json()["count"], 30)
         self.assertEqual(self.queries_for(url), few)
+
+
+class SupersededTests(CurationTestCase):
+    """An item replaced by a newer edition says so, in the list and the
+    item, as far as the caller may see that edition."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.old = curation_resource("Vetting staff 2019", slug="vetting-2019")
+        cls.public_new = curation_resource("Vetting staff 2024", supersedes=cls.old)
+        cls.older = curation_resource("Safe recruitment 2015", slug="recruitment-2015")
+        curation_resource(
+            "Safe recruitment 2023", supersedes=cls.older, visibility=Visibility.MEMBERS
+        )
+
+    def listed(self) -> dict[str, bool]:
+        data = self.client.get("/api/v1/resources?sort=title").json()
+        return {r["slug"]: r["superseded"] for r in data["results"]}
+
+    def test_it_flags_superseded_items_in_the_list(self):
+        listed = self.listed()
+        self.assertIs(listed["vetting-2019"], True)
+        self.assertIs(listed[self.public_new.slug], False)
+        # Its newer edition is members-only: a reader is not told of it.
+        self.assertIs(listed["recruitment-2015"], False)
+        self.client.force_login(self.member)
+        self.assertIs(self.listed()["recruitment-2015"], True)
+
+    def test_it_flags_a_superseded_item(self):
+        def superseded(slug: str) -> bool:
+            return self.client.get(f"/api/v1/resources/{slug}").json()["superseded"]
+
+        self.assertIs(superseded("vetting-2019"), True)
+        self.assertIs(superseded("recruitment-2015"), False)
+        self.client.force_login(self.member)
+        self.assertIs(superseded("recruitment-2015"), True)
+        self.assertIs(superseded(self.public_new.slug), False)
