@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from shelf.curation import catalogue_admin  # noqa: F401 (registers Resource and Term)
 from shelf.curation.models import AuditEvent
 from shelf.curation.roles import ROLE_LABELS
 

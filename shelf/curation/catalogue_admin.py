@@ -1,4 +1,6 @@
-"""The admin, shaped for curators.
+"""The admin of the catalogue's resources and terms, shaped for curators.
+It lives in curation, beside the workflow and audit log it drives, so the
+catalogue imports nothing above it.
 
 Resources: one term picker per vocabulary, translations and editions by
 autocomplete, status changed only through the workflow's actions (buttons on
@@ -28,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from shelf.catalogue.models import VOCABULARIES, Resource, Status, Term, Visibility
-from shelf.curation import audit, bulk, terms, workflow
+from shelf.curation import audit, bulk, freshness, terms, workflow
 from shelf.files.admin import ResourceFileInline
 
 
@@ -129,8 +131,6 @@ class ReviewFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        from shelf.curation import freshness
-
         today = timezone.localdate()
         if self.value() == "overdue":
             return queryset.filter(review_by__lt=today).filter(~freshness.is_superseded())
