@@ -22,7 +22,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shelf.catalogue.models import VOCABULARY_NAMES, Resource, Status, Term, Visibility
+from shelf.catalogue.models import (
+    VOCABULARY_NAMES,
+    Resource,
+    Status,
+    Term,
+    Visibility,
+    reserved_slug,
+)
 from shelf.curation import audit, workflow
 from shelf.ingest.records import Record, parse_date
 from shelf.ingest.services import validate
@@ -299,7 +306,7 @@ def unique_slug(title: str) -> str:
 
     base = slugify(title, allow_unicode=True)[:180] or "resource"
     slug, n = base, 1
-    while Resource.objects.filter(slug=slug).exists():
+    while reserved_slug(slug) or Resource.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

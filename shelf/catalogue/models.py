@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -106,6 +107,26 @@ def may_see(member: bool, values) -> bool:
     return all(values[name] == value for name, value in visibility_rule(member).items())
 
 
+def reserved_slug(slug: str) -> str:
+    """The fixed page whose address an item with ``slug`` would take (the
+    Atom feed at /resources/feed/, ...), or "" when the slug is free of
+    them. Asked of the URL configuration itself, so a page added under
+    /resources/ later is covered without a list to keep."""
+    try:
+        path = reverse("front:resource", args=[slug])
+        match = resolve(path)
+    except (NoReverseMatch, Resolver404):
+        return ""
+    return "" if match.view_name == "front:resource" else path
+
+
+def reserved_slug_message(slug: str, path: str) -> str:
+    return _("The slug “%(slug)s” is reserved: %(path)s is another page. Choose another slug.") % {
+        "slug": slug,
+        "path": path,
+    }
+
+
 class ResourceQuerySet(models.QuerySet):
     def published(self) -> ResourceQuerySet:
         return self.filter(status=Status.PUBLISHED)
@@ -197,6 +218,11 @@ class Resource(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("front:resource", args=[self.slug])
+
+    def clean(self) -> None:
+        taken = reserved_slug(self.slug) if self.slug else ""
+        if taken:
+            raise ValidationError({"slug": reserved_slug_message(self.slug, taken)})
 
     def terms_by_vocabulary(self) -> dict[str, list[Term]]:
         """Terms grouped in sidebar order; uses prefetched terms when present."""

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 
-from shelf.catalogue.models import VOCABULARY_NAMES, Status, Visibility
+from shelf.catalogue.models import VOCABULARY_NAMES, Status, Visibility, reserved_slug
 
 # The resource fields a record can carry. A format lists the ones its
 # source really provides, with a value, in ``Record.fields``; the others are
@@ -197,6 +197,8 @@ def validate(record: Record) -> list[IngestError]:
         problems.append(
             ("slug", f"{record.slug!r} is not a slug (lower-case letters, digits, hyphens)")
         )
+    elif record.slug and (taken := reserved_slug(record.slug)):
+        problems.append(("slug", f"the slug {record.slug!r} is reserved: {taken} is another page"))
     if "language" in given and record.language and not _BCP47.match(record.language):
         problems.append(
             ("language", f"{record.language!r} is not a BCP 47 language tag (en, fr, zh-Hans)")

@@ -13,7 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from shelf.catalogue.models import VOCABULARY_NAMES, Resource, Status, Term, Visibility
+from shelf.catalogue.models import (
+    VOCABULARY_NAMES,
+    Resource,
+    Status,
+    Term,
+    Visibility,
+    reserved_slug,
+)
 from shelf.catalogue.taxonomy import fold
 from shelf.curation import audit
 from shelf.ingest.models import Baseline
@@ -411,12 +418,10 @@ class SlugAllocator:
     """Unique slugs: ``guide``, ``guide-2``, ``guide-3``..."""
 
     NEW = 0  # the owner of a slug given to a resource this import creates
-
-    # Addresses under /resources/ that are not items (the Atom feed).
-    RESERVED = ("feed",)
+    RESERVED = -1  # the owner of a slug whose address is a fixed page (the Atom feed)
 
     def __init__(self):
-        self.owner: dict[str, int] = dict.fromkeys(self.RESERVED, -1)  # slug -> resource id
+        self.owner: dict[str, int] = {}  # slug -> resource id
         self.checked: set[str] = set()
         self.prefixes: set[str] = set()
 
@@ -429,6 +434,8 @@ class SlugAllocator:
     def allocate(self, base: str) -> str:
         base = base[:200].strip("-") or "resource"
         self.preload([base])
+        if base not in self.owner and reserved_slug(base):
+            self.owner[base] = self.RESERVED
         if base not in self.owner:
             self.owner[base] = self.NEW
             return base
@@ -438,7 +445,7 @@ class SlugAllocator:
             rows = Resource.objects.filter(slug__startswith=base[:190]).values_list("slug", "id")
             self.owner.update(rows)
         n = 2
-        while (slug := f"{base[: 200 - len(str(n)) - 1]}-{n}") in self.owner:
+        while (slug := f"{base[: 200 - len(str(n)) - 1]}-{n}") in self.owner or reserved_slug(slug):
             n += 1
         self.owner[slug] = self.NEW
         return slug
