@@ -135,21 +135,69 @@ class SitemapTestCase(BaseTestCase):
             document = ElementTree.fromstring(self.client.get(section).content)
             for url in document.iter(f"{SITEMAP}url"):
                 urls[url.findtext(f"{SITEMAP}loc")] = url.findtext(f"{SITEMAP}lastmod")
-        expected = {
-            f"http://127.0.0.1:8000/resources/{slug}/"
+        paths = {"/resources/"} | {
+            f"/resources/{slug}/"
             for slug in (
                 "mandatory-reporter-infographic",
                 "student-safety-survey-samples",
                 "safer-virtual-school",
                 "child-trafficking-guide",
             )
-        } | {"http://127.0.0.1:8000/resources/"}
+        }
+        expected = {
+            f"http://127.0.0.1:8000{prefix}{path}"
+            for path in paths
+            for prefix in ("", "/fr", "/es", "/ar", "/zh-hans")
+        }
         self.assertEqual(set(urls), expected)
         virtual = self.r["virtual"]
         self.assertEqual(
             urls["http://127.0.0.1:8000/resources/safer-virtual-school/"],
             virtual.updated.date().isoformat(),
         )
+
+    def test_it_lists_every_language_of_a_page_as_alternates(self):
+        document = ElementTree.fromstring(self.client.get("/sitemap-resources.xml").content)
+        entries = {
+            url.findtext(f"{SITEMAP}loc"): {
+                link.get("hreflang"): link.get("href")
+                for link in url.iter("{http://www.w3.org/1999/xhtml}link")
+                if link.get("rel") == "alternate"
+            }
+            for url in document.iter(f"{SITEMAP}url")
+        }
+        site = "http://127.0.0.1:8000"
+        alternates = {
+            "en": f"{site}/resources/safer-virtual-school/",
+            "fr": f"{site}/fr/resources/safer-virtual-school/",
+            "es": f"{site}/es/resources/safer-virtual-school/",
+            "ar": f"{site}/ar/resources/safer-virtual-school/",
+            "zh-hans": f"{site}/zh-hans/resources/safer-virtual-school/",
+            "x-default": f"{site}/resources/safer-virtual-school/",
+        }
+        # Each language's address lists them all (itself included), as
+        # search engines require of hreflang sets.
+        for location in set(alternates.values()):
+            self.assertEqual(entries[location], alternates)
+        self.assertNotIn(f"{site}/resources/members-briefing/", entries)
+        for href in alternates.values():
+            self.assertEqual(self.client.get(href.removeprefix(site)).status_code, 200)
+
+    def test_it_pages_addresses_of_every_language_in_order(self):
+        from shelf.front.sitemaps import ResourceSitemap
+
+        sitemap = ResourceSitemap()
+        sitemap.limit = 3
+        pages = [
+            [u["location"] for u in sitemap.get_urls(page=n)]
+            for n in range(1, sitemap.paginator.num_pages + 1)
+        ]
+        self.assertEqual(sitemap.paginator.count, 4 * 5)
+        self.assertEqual([len(p) for p in pages], [3, 3, 3, 3, 3, 3, 2])
+        flat = sum(pages, [])
+        self.assertEqual(len(set(flat)), 20)
+        self.assertEqual(flat[0].split("/resources/")[0], "http://127.0.0.1:8000")
+        self.assertEqual(flat[1].split("/resources/")[0], "http://127.0.0.1:8000/fr")
 
 
 def urlsplit_path(url: str) -> str:
