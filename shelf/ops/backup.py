@@ -94,14 +94,22 @@ def backup(path: str, *, logical: bool = False) -> Summary:
             },
             "files": files,
         }
+        side = db_file.parent / TERM_ORDER
+        if side.exists():
+            # Checked like the dump itself: restore writes what it says.
+            manifest["database"]["term_order"] = {
+                "name": f"database/{TERM_ORDER}",
+                "sha256": sha256_file(side),
+                "size": side.stat().st_size,
+            }
         partial = work / "archive.partial"
         mode = "w:gz" if target.name.endswith((".gz", ".tgz")) else "w"
         with tarfile.open(partial, mode) as tar:
             _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=1).encode())
             _add_bytes(tar, "SHA256SUMS", _sums(manifest).encode())
             tar.add(db_file, arcname=manifest["database"]["name"])
-            if (db_file.parent / TERM_ORDER).exists():
-                tar.add(db_file.parent / TERM_ORDER, arcname=f"database/{TERM_ORDER}")
+            if side.exists():
+                tar.add(side, arcname=manifest["database"]["term_order"]["name"])
             for f in files:
                 tar.add(work / "media" / f["name"], arcname=f"media/{f['name']}")
         # It holds password hashes and members-only files.
@@ -114,6 +122,8 @@ def backup(path: str, *, logical: bool = False) -> Summary:
 def _sums(manifest: dict) -> str:
     db = manifest["database"]
     lines = [f"{db['sha256']}  {db['name']}"]
+    if "term_order" in db:
+        lines.append(f"{db['term_order']['sha256']}  {db['term_order']['name']}")
     lines += [f"{f['sha256']}  media/{f['name']}" for f in manifest["files"]]
     return "\n".join(lines) + "\n"
 
@@ -268,10 +278,17 @@ def verify(path: str) -> dict:
     """Check every member against its SHA-256 before anything is written."""
     with tarfile.open(path, "r:*") as tar:
         manifest = read_manifest(tar)
-        expected = {manifest["database"]["name"]: manifest["database"]["sha256"]}
+        db = manifest["database"]
+        expected = {db["name"]: db["sha256"]}
+        if "term_order" in db:
+            expected[f"database/{TERM_ORDER}"] = db["term_order"]["sha256"]
         expected |= {f"media/{_safe_name(f['name'])}": f["sha256"] for f in manifest["files"]}
         seen = {}
         for member in tar:
+            if member.name.startswith(("database/", "media/")) and member.name not in expected:
+                # Restore reads the side file by name: one slipped in
+                # without a checksum would be written unchecked.
+                raise BackupError(f"the archive is damaged: {member.name} is not in its manifest")
             if member.name in expected and member.isfile():
                 digest = hashlib.sha256()
                 src = tar.extractfile(member)
@@ -318,7 +335,7 @@ def restore(path: str) -> Summary:
         with tar.extractfile(db["name"]) as src, open(dump, "wb") as out:
             shutil.copyfileobj(src, out, CHUNK)
         load_database(db["method"], dump)
-        if db["method"] == "dumpdata" and f"database/{TERM_ORDER}" in tar.getnames():
+        if db["method"] == "dumpdata" and "term_order" in db:
             with tar.extractfile(f"database/{TERM_ORDER}") as src:
                 _restore_term_order(json.load(src))
         for f in manifest["files"]:

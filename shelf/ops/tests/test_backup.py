@@ -4,6 +4,7 @@ of an import holds none of it. On the database the suite runs on (SQLite or
 PostgreSQL); restores run as separate processes, as an operator runs them."""
 
 import hashlib
+import io
 import json
 import os
 import sqlite3
@@ -30,10 +31,14 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def shelf(env: dict, *args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run(
+def shelf_unchecked(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "-m", "shelf", *args], env=env, capture_output=True, text=True
     )
+
+
+def shelf(env: dict, *args: str) -> subprocess.CompletedProcess:
+    done = shelf_unchecked(env, *args)
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 
@@ -204,6 +209,58 @@ def test_it_refuses_a_damaged_archive_and_a_database_in_use(tmp_path, media, emp
     # This database has a catalogue: restoring over it is refused.
     with pytest.raises(backup.BackupError, match="not empty"):
         backup.restore(str(archive))
+
+
+def rewritten(archive: Path, out: Path, change) -> Path:
+    """A copy of ``archive`` with ``change(name, data)`` applied to each member
+    (None drops the member)."""
+    with tarfile.open(archive) as src, tarfile.open(out, "w") as dst:
+        for member in src:
+            data = change(member.name, src.extractfile(member).read())
+            if data is not None:
+                member.size = len(data)
+                dst.addfile(member, io.BytesIO(data))
+    return out
+
+
+def test_it_checks_the_term_order_of_a_logical_backup(tmp_path, media, empty_site):
+    catalogue_with_files()
+    archive = tmp_path / "logical.tar"
+    call_command("backup", output=str(archive), logical=True, verbosity=0)
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+        sums = tar.extractfile("SHA256SUMS").read().decode()
+        side = tar.extractfile("database/term_order.json").read()
+    listed = manifest["database"]["term_order"]
+    assert listed["name"] == "database/term_order.json"
+    assert listed["sha256"] == hashlib.sha256(side).hexdigest()
+    assert f"{listed['sha256']}  database/term_order.json" in sums.splitlines()
+    backup.verify(str(archive))
+
+    # Publishers' order swapped: refused before anything is restored.
+    def swap(name, data):
+        if name != "database/term_order.json":
+            return data
+        return json.dumps(list(reversed(json.loads(data)))).encode()
+
+    tampered = rewritten(archive, tmp_path / "tampered.tar", swap)
+    site = empty_site("tampered")
+    result = shelf_unchecked(site, "restore", str(tampered))
+    assert result.returncode != 0
+    assert "damaged" in result.stderr and "term_order.json" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    # A side file the manifest does not list is refused too.
+    def unlist(name, data):
+        if name != "manifest.json":
+            return data
+        found = json.loads(data)
+        del found["database"]["term_order"]
+        return json.dumps(found).encode()
+
+    unlisted = rewritten(archive, tmp_path / "unlisted.tar", unlist)
+    with pytest.raises(backup.BackupError, match="term_order.json is not in its manifest"):
+        backup.verify(str(unlisted))
 
 
 WRITER = """
