@@ -17,6 +17,15 @@ def _static_files_by_plain_name():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _sessions_in_a_temporary_folder(tmp_path_factory):
+    # On SQLite sessions are files in the data directory: not the developer's.
+    from django.test import override_settings
+
+    with override_settings(SESSION_FILE_PATH=str(tmp_path_factory.mktemp("sessions"))):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings):
     # Tests run queued tasks in-process (after the commit) instead of

@@ -146,6 +146,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": envint("SQLITE_BUSY_TIMEOUT", "30"),
     }
+    # Sessions in files beside the database (SQLite is one machine anyway):
+    # signing in writes no row, so it works while an import holds the write
+    # lock. The other writes of a sign-in wait for it (shelf.ops.deferred).
+    SESSION_ENGINE = "django.contrib.sessions.backends.file"
+    SESSION_FILE_PATH = DATA_DIR / "sessions"
+    SESSION_FILE_PATH.mkdir(mode=0o700, parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -255,6 +261,8 @@ SHELF_STAFF_2FA = envbool("SHELF_STAFF_2FA", "True" if HTTPS else "False")
 OTP_TOTP_ISSUER = SHELF_SITE_NAME
 AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
 AXES_USERNAME_CALLABLE = "shelf.ops.signin.axes_username"
+# Its bookkeeping of a sign-in waits, on SQLite, for an import to commit.
+AXES_HANDLER = "shelf.ops.signin.DeferringAxesHandler"
 # Successful sign-ins go to Shelf's own audit log, without an address.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"

@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group
 from simple_history.models import HistoricalRecords
 
 from shelf.curation.models import AuditEvent
+from shelf.ops import deferred
 
 SIGN_IN = "sign-in"
 SIGN_IN_FAILED = "sign-in failed"
@@ -35,6 +36,20 @@ def record(actor, action: str, target=None, **details) -> AuditEvent:
     """Append one event. ``actor`` is a user, or None for the system (cron,
     a command run without a user); ``target`` any model instance or None;
     ``details`` anything JSON can hold (dates and decimals are fine)."""
+    event = make_event(actor, action, target, **details)
+    event.save()
+    return event
+
+
+def record_soon(actor, action: str, **details) -> None:
+    """As record(), for sign-ins and sign-outs: written as soon as the
+    database takes it (on SQLite after an import holding the write lock
+    commits, see shelf.ops.deferred), with the time it happened."""
+    event = make_event(actor, action, None, **details)
+    deferred.soon(event.save, f"audit event {action}")
+
+
+def make_event(actor, action: str, target=None, **details) -> AuditEvent:
     user = actor if getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(
         actor=user,
@@ -46,7 +61,6 @@ def record(actor, action: str, target=None, **details) -> AuditEvent:
         event.target_type = target._meta.label_lower
         event.target_id = str(target.pk)
         event.target_repr = str(target)[:300]
-    event.save()
     return event
 
 
@@ -62,20 +76,20 @@ def current_user():
 
 
 def on_logged_in(sender, request, user, **kwargs):
-    record(user, SIGN_IN)
+    record_soon(user, SIGN_IN)
 
 
 def on_logged_out(sender, request, user, **kwargs):
-    record(user, SIGN_OUT)
+    record_soon(user, SIGN_OUT)
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # Django has already masked the password in ``credentials``.
-    record(None, SIGN_IN_FAILED, username=str(credentials.get("username", ""))[:150])
+    record_soon(None, SIGN_IN_FAILED, username=str(credentials.get("username", ""))[:150])
 
 
 def on_locked_out(sender, request, username, ip_address, **kwargs):
-    record(None, SIGN_IN_LOCKED, username=str(username or "")[:150])
+    record_soon(None, SIGN_IN_LOCKED, username=str(username or "")[:150])
 
 
 def on_deleted(sender, instance, **kwargs):
