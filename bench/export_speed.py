@@ -5,6 +5,8 @@ as a reader's "Download this list" would, on a throwaway SQLite database.
     .venv/bin/python bench/export_speed.py --items 1000 10000 --out bench/results/export
     .venv/bin/python bench/export_speed.py --data-dir DIR --items 100000 --no-generate \
         --query 'year=2015&audience=parents'   # a small list from the same catalogue
+    .venv/bin/python bench/export_speed.py --data-dir DIR --items 100000 --no-generate \
+        --formats csv json                     # only some formats
 
 For each size: ``shelf demo`` and ``shelf reindex``, then each format's
 download through the real view (streamed response read to the end), once
@@ -31,6 +33,7 @@ parser.add_argument("--out", help="write OUT.json and OUT.md")
 parser.add_argument("--data-dir", help="an existing SHELF_DATA_DIR (default: a new one)")
 parser.add_argument("--no-generate", action="store_true", help="use the items already there")
 parser.add_argument("--query", default="", help="the listing's query string")
+parser.add_argument("--formats", nargs="+", help="only these formats (default: every one)")
 ARGS = parser.parse_args()
 DATA_DIR = ARGS.data_dir or tempfile.mkdtemp(prefix="shelf-bench-export-")
 os.environ["SHELF_DATA_DIR"] = DATA_DIR
@@ -96,7 +99,7 @@ def main() -> None:
         forget()
         download("csv")  # open the index, compile the SQL
         rows = {}
-        for fmt in FORMATS:
+        for fmt in ARGS.formats or FORMATS:
             rows[fmt] = measure(fmt)
             r = rows[fmt]
             print(
