@@ -173,25 +173,34 @@ class FacetTests(ListingTestCase):
         self.assertIn('aria-current="true"', parents)
         self.assertIn('class="facet-count">0', parents)
 
-    def test_it_folds_long_facets_into_details(self):
-        for n in range(10):
-            make_resource(f"Item {n}", terms={"country": [f"Country {n:02}"]})
-        r = self.client.get("/resources/")
+    def test_it_shows_the_top_values_and_links_to_the_rest(self):
+        for n in range(12):
+            for _copy in range(12 - n):
+                make_resource(f"Item {n}", terms={"country": [f"Country {n:02}"]})
+        r = self.client.get("/resources/?q=item")
         html = r.content.decode()
         section = html[html.index('id="facet-country"') :]
         section = section[: section.index("</section>")]
-        shown, more = section.split("<details")
-        self.assertEqual(shown.count('class="facet-value"'), 8)
-        self.assertEqual(more.count('class="facet-value"'), 2)
-        self.assertIn("<summary>2 more", more)
-        self.assertFalse(more.startswith(" open"))
+        self.assertEqual(section.count('class="facet-value"'), 10)
+        self.assertIn(">Country 09<", section)
+        self.assertNotIn(">Country 10<", section)
+        self.assertNotIn("<details", section)
+        self.assertIn(
+            '<p class="facet-more"><a href="/resources/facets/country/?q=item" rel="nofollow">'
+            '2 more<span class="visually-hidden"> (Country)</span></a></p>',
+            section,
+        )
 
-    def test_it_opens_the_details_when_a_folded_value_is_selected(self):
-        for n in range(10):
-            make_resource(f"Item {n}", terms={"country": [f"Country {n:02}"]})
-        make_resource("Item extra", terms={"country": ["Country 00"]})
-        r = self.client.get("/resources/?country=country-09")
-        self.assertContains(r, "<details open>")
+    def test_it_always_shows_a_chosen_value_beyond_the_top(self):
+        for n in range(12):
+            for _copy in range(12 - n):
+                make_resource(f"Item {n}", terms={"country": [f"Country {n:02}"]})
+        r = self.client.get("/resources/?country=country-11&sort=title&page=1")
+        self.assertIn('aria-current="true"', facet_link(r, "country", "Country 11"))
+        self.assertContains(
+            r, '<a href="/resources/facets/country/?country=country-11&amp;sort=title"'
+        )
+        self.assertContains(r, "1 more<")
 
     def test_it_hides_facets_with_no_values(self):
         r = self.client.get("/resources/")
