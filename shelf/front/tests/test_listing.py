@@ -417,3 +417,52 @@ class SearchDisplayTests(ListingTestCase):
     def test_it_says_when_nothing_searchable_was_left(self):
         r = self.client.get("/resources/", {"q": '"" * AND :'})
         self.assertContains(r, "Your search had no words to look for")
+
+
+# The result row as the listing template wrote it before rows were built in
+# Python: the reference the built rows must match byte for byte.
+ROW_TEMPLATE = """{% load i18n listing %}{% for row in rows %}{% with resource=row.resource %}<li>
+<article class="result">
+<h2 class="result-title"><a href="{{ row.url }}" lang="{{ resource.language }}" dir="{{ resource.language|text_dir }}">{{ resource.title }}</a></h2>
+<p class="meta">{% if row.publishers %}<span class="publishers"><span class="visually-hidden">{% translate "Publishers:" %} </span>{% for p in row.publishers %}<a href="{{ p.url }}">{{ p.label }}</a>{% if not forloop.last %}, {% endif %}{% endfor %}</span>
+{% endif %}{% if resource.date %}<time datetime="{{ resource.date_display }}">{{ resource|published }}</time>
+{% endif %}{% if resource.language %}<span class="language" lang="{{ resource.language }}">{{ resource.language_label }}</span>{% endif %}{% if resource.visibility == "members" %}
+<span class="badge">{% translate "Members only" %}</span>{% endif %}{% if resource.superseded %}
+<span class="badge badge-superseded">{% translate "Superseded" %}</span>{% endif %}</p>
+{% if resource.snippet %}<p class="summary snippet" lang="{{ resource.language }}" dir="{{ resource.language|text_dir }}">{{ resource.snippet }}</p>
+{% elif resource.summary %}<p class="summary" lang="{{ resource.language }}" dir="{{ resource.language|text_dir }}">{{ resource.summary|truncatewords:40 }}</p>
+{% endif %}<p class="read-more"><a href="{{ row.url }}">{% translate "Read More" %}<span class="visually-hidden">: {{ resource.title }}</span></a></p>
+{% if row.tags %}<ul class="terms" aria-label="{% translate 'Terms' %}">
+{% for tag in row.tags %}<li><a href="{{ tag.url }}">{{ tag.label }}</a></li>
+{% endfor %}</ul>
+{% endif %}</article>
+</li>
+{% endwith %}{% endfor %}"""  # noqa: E501
+
+
+class RowTests(ListingTestCase):
+    def test_it_builds_the_rows_byte_for_byte_as_the_template_did(self):
+        from django.template import engines
+        from django.utils import translation
+
+        from shelf.front import listing
+        from shelf.search import browse
+
+        make_resource(
+            "<Tom & Jerry's \"guide\">",
+            summary=" ".join(["word"] * 60) + " <b>&</b>",
+            language="ar",
+            terms={"publisher": ["A & B", "C <d>"], "country": ["Côte d’Ivoire"]},
+        )
+        template = engines["django"].from_string(ROW_TEMPLATE)
+        self.client.force_login(self.alice)
+        for language in ("en", "fr", "ar"):
+            for q in ("", "guide", "tom"):
+                with self.subTest(language=language, q=q), translation.override(language):
+                    query = browse.Query(q=q)
+                    results = browse.browse(query, self.alice)
+                    results.resources[-1].superseded = True
+                    rows = listing.rows(results, "/resources/")
+                    expected = template.render({"rows": rows})
+                    self.assertEqual("".join(row.html for row in rows), expected)
+                    self.assertGreater(len(rows), 0)
