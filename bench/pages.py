@@ -69,19 +69,23 @@ def in_process(args) -> dict:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     queries = paths(args.seed, args.requests)
     times: dict[str, list[float]] = {"listing": [], "api": []}
+    cpu: dict[str, list[float]] = {"listing": [], "api": []}
     sizes = []
     for qs in queries[:10]:
         client.get("/resources/?" + qs)
         client.get("/api/v1/resources?" + qs)
     for qs in queries:
         for name, prefix in (("listing", "/resources/?"), ("api", "/api/v1/resources?")):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(prefix + qs)
             times[name].append((time.perf_counter() - started) * 1000)
+            # CPU time: what a request costs, whatever else the machine runs.
+            cpu[name].append((time.process_time() - cpu_started) * 1000)
             if name == "listing":
                 sizes.append(len(response.content))
     return {
         **{name: percentiles(t) for name, t in times.items()},
+        "cpu": {name: percentiles(t) for name, t in cpu.items()},
         "page_kb": sum(sizes) / len(sizes) / 1000,
     }
 
@@ -214,6 +218,7 @@ def main() -> None:
             found["in_process"] = json.loads(child(root, args).strip().splitlines()[-1])
             print(f"round {round_} {root} (load {load:.1f})")
             print("  " + line("process", found["in_process"]))
+            print("  " + line("CPU", {**found["in_process"], **found["in_process"]["cpu"]}))
             if not args.no_http:
                 found["http"] = over_http(root, args)
                 print(

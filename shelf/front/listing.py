@@ -46,6 +46,11 @@ def published(resource) -> str:
     return formats.date_format(resource.date, "DATE_FORMAT")
 
 
+def number(value) -> str:
+    """A count with the reader's digit grouping (1,234 / 1 234 / 1.234)."""
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
 def href(path: str, query_string: str) -> str:
     # Query.url() gives "?" for the unfiltered view; its address is the bare path.
     return path + (query_string if query_string != "?" else "")
@@ -67,6 +72,28 @@ class ValueLink:
     url: str
     count: int
     selected: bool
+
+    @property
+    def html(self) -> str:
+        """The value's <li> in the sidebar and on the facet's page (built
+        here: a hundred of them went through a template loop)."""
+        if self.selected:
+            return format_html(
+                '<li><a class="facet-value" href="{}" aria-current="true" rel="nofollow">'
+                '<span class="facet-label">{}</span><span class="visually-hidden"> ({})</span> '
+                '<span class="facet-count">{}</span></a></li>\n',
+                self.url,
+                self.label,
+                _("selected"),
+                number(self.count),
+            )
+        return format_html(
+            '<li><a class="facet-value" href="{}" rel="nofollow"><span class="facet-label">{}'
+            '</span> <span class="facet-count">{}</span></a></li>\n',
+            self.url,
+            self.label,
+            number(self.count),
+        )
 
 
 @dataclass

@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils import formats
 
-from shelf.front.listing import published, term_href, text_dir
+from shelf.front.listing import number, published, term_href, text_dir
 
 register = template.Library()
 
@@ -33,7 +33,4 @@ def local_date(value) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else ""
 
 
-@register.filter
-def number(value) -> str:
-    """A count with the reader's digit grouping (1,234 / 1 234 / 1.234)."""
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
+register.filter("number", number)

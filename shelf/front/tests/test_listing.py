@@ -449,7 +449,7 @@ class RowTests(ListingTestCase):
         from shelf.search import browse
 
         make_resource(
-            "<Tom & Jerry's \"guide\">",
+            '<Tom & Jerry\'s "guide">',
             summary=" ".join(["word"] * 60) + " <b>&</b>",
             language="ar",
             terms={"publisher": ["A & B", "C <d>"], "country": ["Côte d’Ivoire"]},
