@@ -120,6 +120,8 @@ def get(conn: HTTPConnection, path: str) -> tuple[int, float, int]:
 def over_http(root: str, args) -> dict:
     """gunicorn as `make run` starts it, in ``root``; the same alternation."""
     env = {**os.environ, "PYTHONPATH": root, "PORT": str(args.port), "HOST": "127.0.0.1"}
+    # Read first: a connection left idle past gunicorn's keep-alive is closed.
+    queries = _child_paths(root, args)
     gunicorn = str(Path(PYTHON).parent / "gunicorn")
     server = subprocess.Popen(
         [gunicorn, "-c", "gunicorn.conf.py", "shelf.wsgi"],
@@ -137,7 +139,6 @@ def over_http(root: str, args) -> dict:
                 break
             except OSError:
                 time.sleep(0.5)
-        queries = _child_paths(root, args)
         times: dict[str, list[float]] = {"listing": [], "api": []}
         errors = 0
         for qs in queries[:20]:
