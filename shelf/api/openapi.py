@@ -142,6 +142,22 @@ def schemas() -> dict:
                 "facets": ref("Facets"),
             }
         ),
+        "FacetValues": obj(
+            {
+                "facet": string(enum=[f.name for f in catalogue.FACETS]),
+                "label": string(),
+                "contains": string(),
+                "resources": {"type": "integer", "minimum": 0},
+                "count": {"type": "integer", "minimum": 0},
+                "page": {"type": "integer", "minimum": 1},
+                "pages": {"type": "integer", "minimum": 1},
+                "results": {
+                    "type": "array",
+                    "items": ref("FacetValue"),
+                    "maxItems": catalogue.FACET_PAGE_SIZE,
+                },
+            }
+        ),
         "Link": link,
         "ResourceDetail": detail,
         "ResourceEditorial": editorial,
@@ -373,6 +389,72 @@ def document() -> dict:
                 "responses": {
                     "201": json_response(_("Created."), "ResourceEditorial"),
                     **common_errors(400, 401, 403, 409, 413, 429),
+                },
+            },
+        },
+        "/api/v1/resources/facets/{facet}": {
+            "parameters": [
+                {
+                    "name": "facet",
+                    "in": "path",
+                    "required": True,
+                    "schema": string(enum=[f.name for f in catalogue.FACETS]),
+                }
+            ],
+            "get": {
+                "operationId": "listFacetValues",
+                "summary": _("Every value of one facet, with its count"),
+                "description": _(
+                    "The twin of the page /resources/facets/<facet>/ (a facet's values beyond "
+                    "the listing's top ones): the listing's parameters and the same counts "
+                    "as its facets, ordered the same way, a page at a time; page numbers "
+                    "the values' pages."
+                ),
+                "parameters": [
+                    *list_parameters(),
+                    {
+                        "name": "contains",
+                        "in": "query",
+                        "required": False,
+                        "description": _(
+                            "Only values whose label or slug contains this, case and "
+                            "accents aside; at most %(n)s characters are read."
+                        )
+                        % {"n": catalogue.MAX_CONTAINS},
+                        "schema": string(),
+                    },
+                ],
+                "security": READ_SECURITY,
+                "responses": {
+                    "200": json_response(
+                        _("The values."),
+                        "FacetValues",
+                        {
+                            "facet": "audience",
+                            "label": "Audience",
+                            "contains": "",
+                            "resources": 3,
+                            "count": 2,
+                            "page": 1,
+                            "pages": 1,
+                            "results": [
+                                {
+                                    "value": "parents",
+                                    "label": "Parents",
+                                    "count": 2,
+                                    "selected": False,
+                                },
+                                {
+                                    "value": "teachers",
+                                    "label": "Teachers",
+                                    "count": 1,
+                                    "selected": False,
+                                },
+                            ],
+                        },
+                    ),
+                    "404": error_response(_("No such facet.")),
+                    **common_errors(400, 401, 429),
                 },
             },
         },

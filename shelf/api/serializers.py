@@ -84,13 +84,26 @@ def results(results: catalogue.Results) -> dict:
         "suggestion": results.suggestion or None,
         "notice": results.notice or None,
         "results": [search_hit(r, results) for r in results.resources],
-        "facets": {
-            facet.name: [
-                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
-                for v in facet.values
-            ]
-            for facet in results.facets
-        },
+        "facets": {facet.name: [facet_value(v) for v in facet.values] for facet in results.facets},
+    }
+
+
+def facet_value(v: catalogue.FacetValue) -> dict:
+    return {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+
+
+def facet_page(found: catalogue.FacetPage) -> dict:
+    """A facet's values for a query, a page at a time: ``count`` values in
+    all (those containing ``contains``), ``resources`` the query's count."""
+    return {
+        "facet": found.facet.name,
+        "label": str(found.facet.label),
+        "contains": found.contains,
+        "resources": found.resources,
+        "count": found.count,
+        "page": found.page,
+        "pages": found.pages,
+        "results": [facet_value(v) for v in found.facet.values],
     }
 
 

@@ -32,6 +32,10 @@ class NotFound(Exception):
     pass
 
 
+class UnknownFacet(NotFound):
+    pass
+
+
 def json_response(data: dict, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
@@ -79,6 +83,9 @@ def dispatch(request, handlers: dict, *args):
         response = error(str(e) or _("Your role may not do this."), 403)
     except WorkflowError as e:
         response = error(str(e), 409)
+    except UnknownFacet:
+        facets = ", ".join(f.name for f in catalogue.FACETS)
+        response = error(_("No such facet; use one of: %(facets)s") % {"facets": facets}, 404)
     except NotFound:
         response = error(_("No resource with this slug."), 404)
     response["Access-Control-Allow-Origin"] = "*"
@@ -119,6 +126,14 @@ def list_resources(request):
     return json_response(serializers.results(catalogue.browse(query, request.user)))
 
 
+def list_facet_values(request, name):
+    if name not in catalogue.FACETS_BY_NAME:
+        raise UnknownFacet
+    query = catalogue.parse(request.GET)
+    found = catalogue.facet_page(query, request.user, name, request.GET.get("contains", ""))
+    return json_response(serializers.facet_page(found))
+
+
 def create_resource(request):
     resource = write.create(data=json_body(request), user=request.user)
     response = json_response(serializers.resource_editorial(resource), status=201)
@@ -156,6 +171,12 @@ def upload_file(request, slug):
 def resources(request):
     handlers = {"GET": list_resources, "HEAD": list_resources, "POST": create_resource}
     return dispatch(request, handlers)
+
+
+@csrf_exempt
+def facet(request, facet):
+    handlers = {"GET": list_facet_values, "HEAD": list_facet_values}
+    return dispatch(request, handlers, facet)
 
 
 @csrf_exempt

@@ -9,12 +9,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.template.defaultfilters import truncatewords
+from django.urls import reverse
+from django.utils import formats
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from shelf.search.browse import Query, Results
+from shelf.catalogue.models import DatePrecision
+from shelf.lib.languages import is_rtl
+from shelf.search.browse import FacetPage, Query, Results, Toggles
 
-# Values shown per facet before the rest fold into <details>.
-FACET_SHOWN = 8
+# Values shown per facet in the sidebar (the most frequent, and every chosen
+# one); the rest are on the facet's own page, so a listing stays small
+# however many publishers or countries the catalogue has.
+FACET_SHOWN = 10
+
+
+def text_dir(language: str) -> str:
+    """The writing direction of content in ``language``, for ``dir``."""
+    if not language:
+        return "auto"
+    return "rtl" if is_rtl(language) else "ltr"
+
+
+def published(resource) -> str:
+    """The date in the reader's language, only as precise as the source:
+    "2021", "novembre 2021", "4 de marzo de 2021", "2021年3月4日"."""
+    if not resource.date:
+        return ""
+    if resource.date_precision == DatePrecision.YEAR:
+        return str(resource.date.year)
+    if resource.date_precision == DatePrecision.MONTH:
+        return formats.date_format(resource.date, "YEAR_MONTH_FORMAT")
+    return formats.date_format(resource.date, "DATE_FORMAT")
+
+
+def number(value) -> str:
+    """A count with the reader's digit grouping (1,234 / 1 234 / 1.234)."""
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
 def href(path: str, query_string: str) -> str:
@@ -39,19 +73,39 @@ class ValueLink:
     count: int
     selected: bool
 
+    @property
+    def html(self) -> str:
+        """The value's <li> in the sidebar and on the facet's page (built
+        here: a hundred of them went through a template loop)."""
+        if self.selected:
+            return format_html(
+                '<li><a class="facet-value" href="{}" aria-current="true" rel="nofollow">'
+                '<span class="facet-label">{}</span><span class="visually-hidden"> ({})</span> '
+                '<span class="facet-count">{}</span></a></li>\n',
+                self.url,
+                self.label,
+                _("selected"),
+                number(self.count),
+            )
+        return format_html(
+            '<li><a class="facet-value" href="{}" rel="nofollow"><span class="facet-label">{}'
+            '</span> <span class="facet-count">{}</span></a></li>\n',
+            self.url,
+            self.label,
+            number(self.count),
+        )
+
 
 @dataclass
 class Panel:
-    """One facet in the sidebar: the top values, then the rest."""
+    """One facet in the sidebar: its top values and the chosen ones, and how
+    many more there are on the facet's own page (``more_url``)."""
 
     name: str
     label: str
     shown: list[ValueLink]
-    more: list[ValueLink]
-
-    @property
-    def open(self) -> bool:
-        return any(v.selected for v in self.more)
+    more: int = 0
+    more_url: str = ""
 
 
 @dataclass
@@ -68,6 +122,89 @@ class Row:
     publishers: list[Link]
     tags: list[Link]
 
+    @property
+    def html(self) -> str:
+        return result_html(self)
+
+
+def result_html(row: Row) -> str:
+    """One result of the listing as its <li>: built with format_html rather
+    than a template loop, as twenty of them are most of a page's rendering
+    (every piece escaped as the template escaped it, byte for byte)."""
+    r = row.resource
+    lang, direction = r.language, text_dir(r.language)
+    out = [
+        format_html(
+            '<li>\n<article class="result">\n<h2 class="result-title">'
+            '<a href="{}" lang="{}" dir="{}">{}</a></h2>\n<p class="meta">',
+            row.url,
+            lang,
+            direction,
+            r.title,
+        )
+    ]
+    if row.publishers:
+        links = format_html_join(
+            ", ", '<a href="{}">{}</a>', ((p.url, p.label) for p in row.publishers)
+        )
+        out.append(
+            format_html(
+                '<span class="publishers"><span class="visually-hidden">{} </span>{}</span>\n',
+                _("Publishers:"),
+                links,
+            )
+        )
+    if r.date:
+        out.append(format_html('<time datetime="{}">{}</time>\n', r.date_display(), published(r)))
+    if lang:
+        out.append(
+            format_html('<span class="language" lang="{}">{}</span>', lang, r.language_label)
+        )
+    if r.visibility == "members":
+        out.append(format_html('\n<span class="badge">{}</span>', _("Members only")))
+    if r.superseded:
+        out.append(format_html('\n<span class="badge badge-superseded">{}</span>', _("Superseded")))
+    out.append("</p>\n")
+    if r.snippet:
+        out.append(
+            format_html(
+                '<p class="summary snippet" lang="{}" dir="{}">{}</p>\n', lang, direction, r.snippet
+            )
+        )
+    elif r.summary:
+        summary = truncatewords(r.summary, 40)
+        out.append(
+            format_html('<p class="summary" lang="{}" dir="{}">{}</p>\n', lang, direction, summary)
+        )
+    out.append(
+        format_html(
+            '<p class="read-more"><a href="{}">{}'
+            '<span class="visually-hidden">: {}</span></a></p>\n',
+            row.url,
+            _("Read More"),
+            r.title,
+        )
+    )
+    if row.tags:
+        tags = format_html_join(
+            "", '<li><a href="{}">{}</a></li>\n', ((t.url, t.label) for t in row.tags)
+        )
+        out.append(format_html('<ul class="terms" aria-label="{}">\n{}</ul>\n', _("Terms"), tags))
+    out.append("</article>\n</li>\n")
+    # Every piece above is a constant or came out of format_html.
+    return mark_safe("".join(out))  # noqa: S308
+
+
+def facet_path(name: str) -> str:
+    return reverse("front:facet", args=[name])
+
+
+def value_links(values, name: str, path: str, toggles: Toggles) -> list[ValueLink]:
+    return [
+        ValueLink(v.label, href(path, toggles.url(name, v.value)), v.count, v.selected)
+        for v in values
+    ]
+
 
 def panels(
     results: Results, path: str, shown: int | None = FACET_SHOWN, base: Query | None = None
@@ -75,23 +212,29 @@ def panels(
     """The sidebar's facets; ``shown=None`` keeps every value in view and
     ``base`` is the query the links start from (the results' own by default)."""
     query = base or results.query
+    toggles = Toggles(query)
+    # The "more" pages keep the query (page 1 of their own values).
+    more_query = query.url()
     out = []
     for facet in results.facets:
         if not facet.values:
             continue
-        values = [
-            ValueLink(v.label, href(path, query.toggled(facet.name, v.value)), v.count, v.selected)
-            for v in facet.values
-        ]
-        out.append(Panel(facet.name, facet.label, values[:shown], values[shown:] if shown else []))
+        top = facet.values if shown is None else facet.values[:shown]
+        rest = facet.values[len(top) :]
+        chosen = [v for v in rest if v.selected]
+        panel = Panel(facet.name, facet.label, value_links(top + chosen, facet.name, path, toggles))
+        if len(rest) > len(chosen):
+            panel.more = len(rest) - len(chosen)
+            panel.more_url = href(facet_path(facet.name), more_query)
+        out.append(panel)
     return out
 
 
 def chips(results: Results, path: str) -> list[Chip]:
     """The chosen values, each with the link that removes it."""
-    query = results.query
+    toggles = Toggles(results.query)
     return [
-        Chip(facet.label, value.label, href(path, query.toggled(facet.name, value.value)))
+        Chip(facet.label, value.label, href(path, toggles.url(facet.name, value.value)))
         for facet in results.facets
         for value in facet.values
         if value.selected
@@ -126,13 +269,39 @@ def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
     return numbers
 
 
-def page_links(query: Query, results: Results, path: str) -> dict:
-    """Previous, next and numbered pages, each with its address."""
+def page_links(query: Query, results, path: str, extra: str = "") -> dict:
+    """Previous, next and numbered pages, each with its address; ``extra``
+    (already encoded pairs) follows the query's own parameters."""
+    page, pages = results.page, results.pages
+
+    def url(n: int) -> str:
+        return href(path, _with(query.url(page=n), extra))
+
     return {
-        "previous": href(path, query.url(page=results.page - 1)) if results.has_previous else "",
-        "next": href(path, query.url(page=results.page + 1)) if results.has_next else "",
-        "numbers": [
-            (n, href(path, query.url(page=n)) if n else "")
-            for n in page_numbers(results.page, results.pages)
-        ],
+        "previous": url(page - 1) if page > 1 else "",
+        "next": url(page + 1) if page < pages else "",
+        "numbers": [(n, url(n) if n else "") for n in page_numbers(page, pages)],
     }
+
+
+def facet_links(found: FacetPage, path: str) -> dict:
+    """What a facet's "more" page links to: each value's toggle (to the
+    listing), its own pages, and the way back to the listing."""
+    query = found.query
+    extra = urlencode({"contains": found.contains}) if found.contains else ""
+    here = facet_path(found.facet.name)
+    return {
+        "values": value_links(found.facet.values, found.facet.name, path, Toggles(query)),
+        "pagination": page_links(query, found, here, extra),
+        "back": href(path, query.url()),
+        "all": href(here, query.url()),
+        "canonical": href(here, _with(query.url(page=found.page), extra)),
+        # The find form keeps the query and starts again at page 1.
+        "keep": query.params(),
+    }
+
+
+def _with(query_string: str, extra: str) -> str:
+    if not extra:
+        return query_string
+    return query_string + ("&" if query_string != "?" else "") + extra

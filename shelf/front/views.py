@@ -12,6 +12,7 @@ from shelf.files.templatetags.files import files_for
 from shelf.front import listing, metadata
 from shelf.search import browse as catalogue
 from shelf.search.browse import SORTS
+from shelf.search.facets import FACETS_BY_NAME
 
 # What the front page lists, and how many of each.
 FRONT_FACETS = ("collection", "topic")
@@ -109,3 +110,29 @@ def switch_language(request, code):
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
+
+
+def facet(request, name):
+    """A facet's "more" page: every value with its count for the listing's
+    query, found by part of its label, a page at a time."""
+    if name not in FACETS_BY_NAME:
+        raise Http404
+    facet = FACETS_BY_NAME[name]
+    contains = request.GET.get("contains", "")
+    try:
+        query = catalogue.parse(request.GET)
+        found = catalogue.facet_page(query, request.user, name, contains)
+    except catalogue.QueryError as e:
+        if moved := terms.moved(request.GET):
+            return redirect(reverse("front:facet", args=[name]) + moved, permanent=True)
+        ctx = {"facet": facet, "error": str(e), "contains": contains[:100]}
+        return render(request, "front/facet.html", ctx, status=400)
+    links = listing.facet_links(found, reverse("front:resources"))
+    ctx = {
+        "facet": facet,
+        "found": found,
+        "contains": found.contains,
+        "canonical": links["canonical"],
+        **links,
+    }
+    return render(request, "front/facet.html", ctx)

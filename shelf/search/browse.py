@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import quote_plus
 
 import numpy as np
 from django.conf import settings
@@ -23,13 +24,24 @@ from django.utils.translation import gettext as _
 
 from shelf.catalogue.models import Resource
 from shelf.lib.analysis import guess_language
+from shelf.lib.analysis.base import fold
 from shelf.search import fetch, replica
 from shelf.search.engine import search, walk
 from shelf.search.facets import FACETS, FACETS_BY_NAME, Facet, FacetValue, QueryError, facet_list
 from shelf.search.query import MAX_CLAUSES, parse_text
 from shelf.search.snippets import BODY_CHARS, Highlighter, file_texts
 
-__all__ = ["Facet", "FacetValue", "QueryError", "browse", "find", "links", "parse"]
+__all__ = [
+    "Facet",
+    "FacetPage",
+    "FacetValue",
+    "QueryError",
+    "browse",
+    "facet_page",
+    "find",
+    "links",
+    "parse",
+]
 
 MAX_QUERY_LENGTH = 500
 SORTS = {
@@ -68,14 +80,42 @@ class Query:
 
     def toggled(self, facet: str, value: str) -> str:
         """The URL with ``value`` added to or removed from ``facet``."""
-        values = list(self.selected.get(facet, []))
-        values.remove(value) if value in values else values.append(value)
-        selected = {**self.selected, facet: values}
-        return self.url(selected={k: v for k, v in selected.items() if v})
+        return Toggles(self).url(facet, value)
 
     @property
     def is_filtered(self) -> bool:
         return bool(self.q or self.selected)
+
+
+def _pair(name: str, value: str) -> str:
+    # As urlencode() writes one pair, so both give the same address.
+    return f"{quote_plus(name)}={quote_plus(value)}"
+
+
+class Toggles:
+    """Every facet value's toggled address from one shared base: the query
+    string around each facet is encoded once, so a link costs one join and
+    the encoding of its own facet's values, not a whole urlencode()."""
+
+    def __init__(self, query: Query):
+        self.selected = {f.name: sorted(query.selected.get(f.name, [])) for f in FACETS}
+        pieces = [[_pair("q", query.q)] if query.q else []]
+        pieces += [[_pair(f.name, v) for v in self.selected[f.name]] for f in FACETS]
+        pieces.append([_pair("sort", query.sort)] if query.sort != "relevance" else [])
+        self.around: dict[str, tuple[list[str], list[str]]] = {}
+        for i, facet in enumerate(FACETS, start=1):
+            before = [p for part in pieces[:i] for p in part]
+            after = [p for part in pieces[i + 1 :] for p in part]
+            self.around[facet.name] = (before, after)
+
+    def url(self, facet: str, value: str) -> str:
+        """The canonical query string (as Query.url gives it, page 1) with
+        ``value`` added to or removed from ``facet``."""
+        values = self.selected[facet]
+        values = [v for v in values if v != value] if value in values else sorted([*values, value])
+        before, after = self.around[facet]
+        pairs = [*before, *(_pair(facet, v) for v in values), *after]
+        return "?" + "&".join(pairs) if pairs else "?"
 
 
 def parse(params: QueryDict) -> Query:
@@ -173,6 +213,55 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
         outcome.suggestion,
         notice,
     )
+
+
+# Values per page of a facet's "more" view, and the longest text it finds them by.
+FACET_PAGE_SIZE = 50
+MAX_CONTAINS = 100
+
+
+@dataclass
+class FacetPage:
+    """One page of one facet's values, with their counts for a query: the
+    "more" view of the listing's sidebar, which shows only the top values."""
+
+    query: Query
+    facet: Facet  # with this page's values only
+    contains: str  # the text the values were narrowed to, as typed
+    count: int  # values found (all pages)
+    page: int
+    pages: int
+    resources: int  # how many resources the query finds
+
+
+def facet_page(
+    query: Query, user, name: str, contains: str = "", per_page: int = FACET_PAGE_SIZE
+) -> FacetPage:
+    """Every value of facet ``name`` with its count among what ``user`` may
+    see for ``query`` (the same counts the listing's sidebar shows), those
+    whose label contains ``contains`` (case and accents aside), paged by
+    ``query.page``. Raises KeyError for an unknown facet."""
+    facet = FACETS_BY_NAME[name]
+    contains = " ".join(contains.replace("\x00", " ").split())[:MAX_CONTAINS]
+    snap = replica.current()
+    parsed, _notice = _prepare(query, snap)
+    language = reader_language(query.q, get_language()) if parsed is not None else ""
+    # One result is enough: only the counts are wanted.
+    outcome = search(snap, parsed, query.selected, user, query.sort, 0, 1, language=language)
+    chosen = query.selected.get(name, [])
+    values = facet.values(outcome.counts.get(name, {}), chosen, snap, get_language())
+    if contains:
+        wanted = fold(contains)
+        values = [v for v in values if wanted in fold(v.label) or wanted in fold(v.value)]
+    pages = max(1, math.ceil(len(values) / per_page))
+    if query.page > pages:
+        raise QueryError(
+            _("There is no page %(page)s; the last page is %(pages)s")
+            % {"page": query.page, "pages": pages}
+        )
+    start = (query.page - 1) * per_page
+    shown = Facet(name, facet.label, values[start : start + per_page])
+    return FacetPage(query, shown, contains, len(values), query.page, pages, outcome.count)
 
 
 def _prepare(query: Query, snap):

@@ -159,6 +159,35 @@ SURFACES = [
         SHOWN,
     ),
     Surface("listing page: sorted by title, page 1", "/resources/?sort=title", HIDDEN, SHOWN),
+    # A facet's "more" view: every value of one facet, with counts.
+    Surface(
+        "facet 'more' page: every topic",
+        "/resources/facets/topic/",
+        HIDDEN,
+        SHOWN,
+        proof=("term label",),
+    ),
+    Surface(
+        "facet 'more' page: topics containing the beginning of the canary's word",
+        f"/resources/facets/topic/?contains={WORD_START}",
+        HIDDEN,
+        SHOWN,
+        proof=("term label",),
+    ),
+    Surface(
+        "facet 'more' page: topics of a search for the canary's word",
+        f"/resources/facets/topic/?q={WORD}",
+        HIDDEN,
+        SHOWN,
+        proof=("term label",),
+    ),
+    Surface(
+        "facet 'more' page in French: every topic",
+        "/fr/resources/facets/topic/",
+        HIDDEN,
+        SHOWN,
+        proof=("term label",),
+    ),
     # Detail pages
     Surface(
         "detail page, with its files' links and thumbnails",
@@ -243,6 +272,27 @@ SURFACES = [
         HIDDEN,
         SHOWN,
         may_echo=("term label", "word"),
+    ),
+    Surface(
+        "API facet values: every topic",
+        "/api/v1/resources/facets/topic",
+        HIDDEN,
+        SHOWN,
+        proof=("term label",),
+    ),
+    Surface(
+        "API facet values: topics containing the beginning of the canary's word",
+        f"/api/v1/resources/facets/topic?contains={WORD_START}",
+        HIDDEN,
+        SHOWN,
+        proof=("term label",),
+    ),
+    Surface(
+        "API facet values: topics of a search for the canary's word",
+        f"/api/v1/resources/facets/topic?q={WORD}",
+        HIDDEN,
+        SHOWN,
+        proof=("term label",),
     ),
     Surface("API detail", "/api/v1/resources/{canary}", NOT_FOUND, SHOWN),
     Surface(
@@ -760,6 +810,27 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
                     self.assertEqual(years.get("2017"), 1 + mine)
                     self.assertEqual(self.secret_term.slug in topics, bool(mine))
                     self.assertEqual(data["count"], counts[mine])
+
+    def test_it_is_not_counted_in_a_facets_more_view(self):
+        for who in ("anonymous", "member"):
+            if who == "member":
+                self.client.force_login(self.member)
+            mine = 0 if who == "anonymous" else 1
+            for q in ("", SHARED):
+                params = {"q": q} if q else {}
+                with self.subTest("facet page", who=who, q=q):
+                    found = self.client.get("/resources/facets/audience/", params).context["found"]
+                    counts = {v.value: v.count for v in found.facet.values}
+                    self.assertEqual(counts.get("parents"), 1 + mine)
+                    years = self.client.get("/resources/facets/year/", params).context["found"]
+                    self.assertEqual(
+                        {v.value: v.count for v in years.facet.values}["2017"], 1 + mine
+                    )
+                with self.subTest("API", who=who, q=q):
+                    data = self.client.get("/api/v1/resources/facets/audience", params).json()
+                    counts = {v["value"]: v["count"] for v in data["results"]}
+                    self.assertEqual(counts.get("parents"), 1 + mine)
+                    self.assertEqual(data["resources"], {"": (4, 5), SHARED: (1, 2)}[q][mine])
 
     def test_it_is_never_suggested_to_anonymous_readers(self):
         """The misspellings find nothing, so "did you mean" runs; it may

@@ -4,9 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils import formats
 
-from shelf.catalogue.models import DatePrecision
-from shelf.front.listing import term_href
-from shelf.lib.languages import is_rtl
+from shelf.front.listing import number, published, term_href, text_dir
 
 register = template.Library()
 
@@ -17,12 +15,7 @@ def term_url(term) -> str:
     return term_href(reverse("front:resources"), term)
 
 
-@register.filter
-def text_dir(language: str) -> str:
-    """The writing direction of content in ``language``, for ``dir``."""
-    if not language:
-        return "auto"
-    return "rtl" if is_rtl(language) else "ltr"
+register.filter("text_dir", text_dir)
 
 
 @register.filter
@@ -31,17 +24,7 @@ def is_web_url(url: str) -> bool:
     return url.lower().startswith(("https://", "http://"))
 
 
-@register.filter
-def published(resource) -> str:
-    """The date in the reader's language, only as precise as the source:
-    "2021", "novembre 2021", "4 de marzo de 2021", "2021年3月4日"."""
-    if not resource.date:
-        return ""
-    if resource.date_precision == DatePrecision.YEAR:
-        return str(resource.date.year)
-    if resource.date_precision == DatePrecision.MONTH:
-        return formats.date_format(resource.date, "YEAR_MONTH_FORMAT")
-    return formats.date_format(resource.date, "DATE_FORMAT")
+register.filter("published", published)
 
 
 @register.filter
@@ -50,7 +33,4 @@ def local_date(value) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else ""
 
 
-@register.filter
-def number(value) -> str:
-    """A count with the reader's digit grouping (1,234 / 1 234 / 1.234)."""
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
+register.filter("number", number)
