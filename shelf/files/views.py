@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from shelf.catalogue.models import Visibility
 from shelf.files.models import ResourceFile
+from shelf.stats import counting as stats
 
 # A downloaded file is the uploader's content, not ours: it runs no script,
 # is not sniffed into HTML, opens in no frame of ours.
@@ -34,6 +35,7 @@ def download(request, pk: int, filename: str):
     item = _file_for(request, pk)
     if filename != item.download_name:
         return redirect(item.get_absolute_url())
+    stats.downloaded(request, item.resource_id)
     # Always an attachment, PDFs too: Chrome's PDF viewer does not run under
     # a sandbox policy, and a download cannot act on our origin.
     response = FileResponse(
