@@ -146,3 +146,14 @@ class StatsPageTestCase(CurationTestCase):
         response = self.client.get(URL)
         self.assertContains(response, "No views or downloads in this period.")
         self.assertContains(response, "Every search found something in this period.")
+
+
+class NamingTestCase(CurationTestCase):
+    def test_it_names_only_the_items_the_person_looking_may_see(self):
+        from shelf.stats import labels
+
+        public = make_resource("Public guide")
+        secret = make_resource("Members briefing", visibility=Visibility.MEMBERS)
+        keys = [str(public.pk), str(secret.pk), "not-an-id"]
+        self.assertEqual(set(labels.items(keys, None)), {str(public.pk)})
+        self.assertEqual(set(labels.items(keys, self.editor)), {str(public.pk), str(secret.pk)})
