@@ -64,13 +64,19 @@ class Counter:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def add(self, kind: str, key: str, day: datetime.date) -> None:
+    def add(self, hits, day: datetime.date) -> None:
+        """Count each (kind, key) of ``hits`` once on ``day``."""
+        if not hits:
+            return
+        limit, interval = settings.STATS_FLUSH_HITS, settings.STATS_FLUSH_SECONDS
         with self._lock:
             self._after_fork()
-            self._pending[(day, kind, key)] += 1
-            self._hits += 1
-            full = self._hits >= settings.STATS_FLUSH_HITS
-        if settings.STATS_FLUSH_SECONDS > 0:
+            pending = self._pending
+            for kind, key in hits:
+                pending[(day, kind, key)] += 1
+            self._hits += len(hits)
+            full = self._hits >= limit
+        if interval > 0:
             self._start()
             if full:
                 self._wake.set()

@@ -8,7 +8,9 @@ session, no cookie is read or set; a hit is a +1 on a (day, kind, key).
 
 from __future__ import annotations
 
+import datetime
 import functools
+import time
 import unicodedata
 
 import crawleruseragents
@@ -43,31 +45,45 @@ def normalise(q: str) -> str:
     return text[: settings.STATS_QUERY_MAX_LENGTH].strip()
 
 
-def _add(kind: str, key: str) -> None:
-    COUNTER.add(kind, key, timezone.localdate())
+_day: tuple[int, datetime.date | None] = (-1, None)
 
 
-def _language() -> None:
-    _add(Kind.LANGUAGE, translation.get_language() or settings.LANGUAGE_CODE)
+def today() -> datetime.date:
+    """The local date, worked out again once a second: the time zone
+    machinery costs more than the rest of counting a hit."""
+    global _day
+    second = int(time.time())
+    if _day[0] != second:
+        _day = (second, timezone.localdate())
+    return _day[1]
+
+
+def _add(*hits: tuple[str, str]) -> None:
+    # One day, one lock and one look at the settings per request, however
+    # many hits it makes.
+    COUNTER.add(hits, today())
+
+
+def _language() -> tuple[str, str]:
+    return (Kind.LANGUAGE, translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def page_seen(request) -> None:
     """An HTML page with no item or search of its own (the front page)."""
     if counts(request):
-        _language()
+        _add(_language())
 
 
 def viewed(request, resource) -> None:
     """A detail page shown."""
     if counts(request):
-        _add(Kind.VIEW, str(resource.pk))
-        _language()
+        _add((Kind.VIEW, str(resource.pk)), _language())
 
 
 def downloaded(request, resource_id: int) -> None:
     """A file of the item sent (not its thumbnail)."""
     if counts(request):
-        _add(Kind.DOWNLOAD, str(resource_id))
+        _add((Kind.DOWNLOAD, str(resource_id)))
 
 
 def searched(request, results, *, api: bool = False) -> None:
@@ -76,15 +92,13 @@ def searched(request, results, *, api: bool = False) -> None:
     counted again on each later page."""
     if not counts(request):
         return
-    if not api:
-        _language()
+    hits = [] if api else [_language()]
     query = results.query
-    if query.page != 1:
-        return
-    if query.q.strip():
-        _add(Kind.SEARCH, "api" if api else "page")
-        if results.count == 0 and (text := normalise(query.q)):
-            _add(Kind.ZERO, text)
-    for vocabulary, values in query.selected.items():
-        for value in values:
-            _add(Kind.FACET, f"{vocabulary}:{value}"[:200])
+    if query.page == 1:
+        if query.q.strip():
+            hits.append((Kind.SEARCH, "api" if api else "page"))
+            if results.count == 0 and (text := normalise(query.q)):
+                hits.append((Kind.ZERO, text))
+        for vocabulary, values in query.selected.items():
+            hits += [(Kind.FACET, f"{vocabulary}:{value}"[:200]) for value in values]
+    _add(*hits)

@@ -45,7 +45,7 @@ if mode == "concurrent":
         start.wait()
         for _ in range(rounds):
             for i in range(hits):
-                mine.add("view", str(i % keys), day)
+                mine.add([("view", str(i % keys))], day)
             mine.flush()
         connection.close()
 
@@ -58,14 +58,14 @@ elif mode == "timer":
     # flush() here: the process then dies without its exit handlers.
     settings.STATS_FLUSH_SECONDS, settings.STATS_FLUSH_HITS = 0.2, 10**9
     for _ in range(7):
-        COUNTER.add("view", "timer", day)
+        COUNTER.add([("view", "timer")], day)
     time.sleep(2)
     os._exit(0)
 elif mode == "exit":
     # A long interval: only the exit handler can write these.
     settings.STATS_FLUSH_SECONDS, settings.STATS_FLUSH_HITS = 3600, 10**9
     for _ in range(5):
-        COUNTER.add("view", "exit", day)
+        COUNTER.add([("view", "exit")], day)
 """
 
 
@@ -154,16 +154,16 @@ class BatchedWritesTestCase(TestCase):
         first, second = Counter(), Counter()
         for c, n in ((first, 2), (second, 3)):
             for _ in range(n):
-                c.add(Kind.VIEW, "1", DAY)
+                c.add([(Kind.VIEW, "1")], DAY)
         first.flush()
         second.flush()
-        first.add(Kind.VIEW, "1", DAY)
+        first.add([(Kind.VIEW, "1")], DAY)
         first.flush()
         self.assertEqual(DailyCount.objects.get(day=DAY, kind=Kind.VIEW, key="1").count, 6)
 
     def test_it_keeps_the_counts_when_a_write_fails(self):
         c = Counter()
-        c.add(Kind.VIEW, "1", DAY)
+        c.add([(Kind.VIEW, "1")], DAY)
         failing = mock.patch.object(counter, "upsert", side_effect=RuntimeError("database down"))
         with failing, self.assertLogs("shelf.stats.counter", "ERROR"):
             c.flush()
