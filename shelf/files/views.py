@@ -35,7 +35,6 @@ def download(request, pk: int, filename: str):
     item = _file_for(request, pk)
     if filename != item.download_name:
         return redirect(item.get_absolute_url())
-    stats.downloaded(request, item.resource_id)
     # Always an attachment, PDFs too: Chrome's PDF viewer does not run under
     # a sandbox policy, and a download cannot act on our origin.
     response = FileResponse(
@@ -44,6 +43,7 @@ def download(request, pk: int, filename: str):
         filename=item.download_name,
         content_type=item.content_type,
     )
+    stats.downloaded(request, item.resource_id)
     return _protect(response, item)
 
 
