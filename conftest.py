@@ -34,6 +34,16 @@ def _tasks_run_immediately(settings):
 
 
 @pytest.fixture(autouse=True)
+def _stats_written_only_when_asked(settings):
+    # No background thread writing counts into a test's database; each test
+    # starts with nothing pending (shelf.stats.counter).
+    from shelf.stats.counter import COUNTER
+
+    settings.STATS_FLUSH_SECONDS = 0
+    COUNTER.discard()
+
+
+@pytest.fixture(autouse=True)
 def search_index(request, tmp_path, settings):
     """Every test gets its own search index, built from its own database on
     first use, so no test sees another's items or the developer's index."""

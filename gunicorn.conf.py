@@ -22,3 +22,10 @@ accesslog = None
 # Newer gunicorn opens a control socket at one fixed path per user; nothing uses
 # it, and two servers on one machine would fight over it.
 control_socket_disable = True
+
+
+def worker_exit(server, worker):
+    # Reader statistics still in this worker's memory (shelf.stats.counter).
+    from shelf.stats.counter import COUNTER
+
+    COUNTER.flush()

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "shelf.i18n",
     "shelf.oai",
     "shelf.ops",
+    "shelf.stats",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,15 @@ SHELF_OAI_PAGE_SIZE = envint("SHELF_OAI_PAGE_SIZE", "100")
 SHELF_OAI_TOKEN_HOURS = envint("SHELF_OAI_TOKEN_HOURS", "24")
 SHELF_OAI_ADMIN_EMAIL = os.getenv("SHELF_OAI_ADMIN_EMAIL", "")
 SHELF_OAI_REPOSITORY_ID = os.getenv("SHELF_OAI_REPOSITORY_ID", "")
+
+# Reader statistics (shelf.stats): counted in memory per process, written
+# every few seconds or every so many hits; zero-result search words are
+# kept this many days (`shelf purge_stats` deletes older ones).
+STATS_ENABLED = envbool("SHELF_STATS", "True")
+STATS_FLUSH_SECONDS = envint("SHELF_STATS_FLUSH_SECONDS", "5")
+STATS_FLUSH_HITS = envint("SHELF_STATS_FLUSH_HITS", "1000")
+STATS_QUERY_DAYS = envint("SHELF_STATS_QUERY_DAYS", "30")
+STATS_QUERY_MAX_LENGTH = 100
 
 LOGGING = {
     "version": 1,

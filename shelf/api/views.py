@@ -22,6 +22,7 @@ from shelf.catalogue.models import Resource
 from shelf.curation import terms
 from shelf.curation.workflow import WorkflowError
 from shelf.search import browse as catalogue
+from shelf.stats import counting as stats
 
 # Anonymous answers are the same for everyone, so caches may keep them briefly.
 PUBLIC_MAX_AGE = 60
@@ -122,8 +123,9 @@ def editable(request, slug: str, permission: str) -> Resource:
 
 
 def list_resources(request):
-    query = catalogue.parse(request.GET)
-    return json_response(serializers.results(catalogue.browse(query, request.user)))
+    results = catalogue.browse(catalogue.parse(request.GET), request.user)
+    stats.searched(request, results, api=True)
+    return json_response(serializers.results(results))
 
 
 def list_facet_values(request, name):

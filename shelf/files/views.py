@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from shelf.catalogue.models import Visibility
 from shelf.files.models import ResourceFile
+from shelf.stats import counting as stats
 
 # A downloaded file is the uploader's content, not ours: it runs no script,
 # is not sniffed into HTML, opens in no frame of ours.
@@ -42,6 +43,7 @@ def download(request, pk: int, filename: str):
         filename=item.download_name,
         content_type=item.content_type,
     )
+    stats.downloaded(request, item.resource_id)
     return _protect(response, item)
 
 

@@ -13,6 +13,7 @@ from shelf.front import listing, metadata
 from shelf.search import browse as catalogue
 from shelf.search.browse import SORTS
 from shelf.search.facets import FACETS_BY_NAME
+from shelf.stats import counting as stats
 
 # What the front page lists, and how many of each.
 FRONT_FACETS = ("collection", "topic")
@@ -33,6 +34,7 @@ def index(request):
         "newest_url": listing.href(path, results.query.url(sort="newest")),
         "canonical": reverse("front:index"),
     }
+    stats.page_seen(request)
     return render(request, "front/index.html", ctx)
 
 
@@ -46,6 +48,7 @@ def resources(request):
             return redirect(reverse("front:resources") + moved, permanent=True)
         return render(request, "front/resources.html", {"error": str(e)}, status=400)
 
+    stats.searched(request, results)
     path = reverse("front:resources")
     params = query.params()
     ctx = {
@@ -72,6 +75,7 @@ def resource(request, slug):
     item = catalogue.find(slug, request.user)
     if item is None:
         raise Http404
+    stats.viewed(request, item)
     grouped = item.terms_by_vocabulary()
     links = catalogue.links(item, request.user)
     ctx = {

@@ -470,6 +470,19 @@ SURFACES = [
         proof=("title", "file name"),
     ),
     Surface("curator dashboard", "/curation/", SIGN_IN, None),
+    # Reader statistics: the canary's views and a search for its word that
+    # found nothing for someone else are counted (setUpTestData).
+    Surface(
+        "reader statistics: top items, zero-result searches",
+        "/curation/stats/",
+        SIGN_IN,
+        SHOWN,
+        "editor",
+        proof=("title", "word"),
+    ),
+    Surface(
+        "reader statistics as a member (no staff role)", "/curation/stats/", SIGN_IN, FORBIDDEN
+    ),
     Surface("account page", "/accounts/", SIGN_IN, None),
     Surface("two-factor pages", "/accounts/two-factor/", SIGN_IN, None),
     # Exports of a listing: every format, unfiltered, searched, filtered.
@@ -641,6 +654,15 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
         assert cls.canary_pdf.status == FileStatus.READY, cls.canary_pdf.error
         with cls.canary_pdf.thumbnail.open("rb") as handle:
             cls.thumbnail_bytes = handle.read()
+        # Counted by shelf.stats: views of the canary, a search for its word.
+        from django.utils import timezone
+
+        from shelf.stats.models import DailyCount, Kind
+
+        today = timezone.localdate()
+        DailyCount.objects.create(day=today, kind=Kind.VIEW, key=str(cls.canary.pk), count=5)
+        DailyCount.objects.create(day=today, kind=Kind.DOWNLOAD, key=str(cls.canary.pk), count=2)
+        DailyCount.objects.create(day=today, kind=Kind.ZERO, key=WORD.casefold(), count=1)
 
     def url(self, surface: Surface) -> str:
         return surface.url.format(
