@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "shelf.i18n",
     "shelf.oai",
     "shelf.ops",
+    "shelf.links",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,19 @@ SHELF_OAI_PAGE_SIZE = envint("SHELF_OAI_PAGE_SIZE", "100")
 SHELF_OAI_TOKEN_HOURS = envint("SHELF_OAI_TOKEN_HOURS", "24")
 SHELF_OAI_ADMIN_EMAIL = os.getenv("SHELF_OAI_ADMIN_EMAIL", "")
 SHELF_OAI_REPOSITORY_ID = os.getenv("SHELF_OAI_REPOSITORY_ID", "")
+
+# The link checker (shelf check_links): links checked per run (the oldest
+# checked first), seconds between two requests to one host, timeouts,
+# redirects followed, hosts checked at once, what counts as slow, and how
+# many failures in a row make a link dead (its items go for review).
+SHELF_LINKS_PER_RUN = envint("SHELF_LINKS_PER_RUN", "500")
+SHELF_LINKS_HOST_INTERVAL = float(os.getenv("SHELF_LINKS_HOST_INTERVAL", "2"))
+SHELF_LINKS_CONNECT_TIMEOUT = float(os.getenv("SHELF_LINKS_CONNECT_TIMEOUT", "10"))
+SHELF_LINKS_READ_TIMEOUT = float(os.getenv("SHELF_LINKS_READ_TIMEOUT", "20"))
+SHELF_LINKS_MAX_REDIRECTS = envint("SHELF_LINKS_MAX_REDIRECTS", "10")
+SHELF_LINKS_WORKERS = envint("SHELF_LINKS_WORKERS", "8")
+SHELF_LINKS_SLOW_SECONDS = float(os.getenv("SHELF_LINKS_SLOW_SECONDS", "5"))
+SHELF_LINKS_DEAD_AFTER = envint("SHELF_LINKS_DEAD_AFTER", "3")
 
 LOGGING = {
     "version": 1,
