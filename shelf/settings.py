@@ -232,6 +232,9 @@ SHELF_LINKS_MAX_REDIRECTS = envint("SHELF_LINKS_MAX_REDIRECTS", "10")
 SHELF_LINKS_WORKERS = envint("SHELF_LINKS_WORKERS", "8")
 SHELF_LINKS_SLOW_SECONDS = float(os.getenv("SHELF_LINKS_SLOW_SECONDS", "5"))
 SHELF_LINKS_DEAD_AFTER = envint("SHELF_LINKS_DEAD_AFTER", "3")
+# Addresses on loopback, private or link-local networks are not requested
+# (partners' links must not probe the server's own network) unless this is on.
+SHELF_LINKS_ALLOW_PRIVATE = envbool("SHELF_LINKS_ALLOW_PRIVATE", "False")
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,8 @@ host with a pause between them, different hosts in parallel. No Django here.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
 from collections import defaultdict
@@ -26,6 +28,7 @@ TLS = "tls"
 REDIRECTS = "redirects"
 SCHEME = "scheme"
 INVALID = "invalid"
+PRIVATE = "private"
 OTHER = "other"
 
 
@@ -80,12 +83,14 @@ class Checker:
         max_redirects: int = 10,
         host_interval: float = 1.0,
         workers: int = 8,
+        allow_private: bool = False,
     ):
         self.headers = {"User-Agent": user_agent, "Accept": "*/*"}
         self.timeout = (connect_timeout, read_timeout)
         self.max_redirects = max_redirects
         self.gate = HostGate(host_interval)
         self.workers = workers
+        self.allow_private = allow_private
 
     def check_all(self, urls: Iterable[str]) -> Iterator[Result]:
         """Results as each host's addresses are done. A host's addresses are
@@ -110,7 +115,7 @@ class Checker:
                 own.trust_env = False
                 return self.check(url, own)
         result = self.follow(session, "HEAD", url)
-        if result.ok or result.error in (SCHEME, INVALID, REDIRECTS):
+        if result.ok or result.error in (SCHEME, INVALID, REDIRECTS, PRIVATE):
             return result
         # Many servers refuse HEAD (405, 501, 403, even 404) or mishandle it
         # while GET works; only the GET's answer counts then.
@@ -122,6 +127,9 @@ class Checker:
         for _hop in range(self.max_redirects + 1):
             if not is_web_url(current):
                 result.error, result.detail = SCHEME, urlsplit(current).scheme[:50]
+                return result
+            if not self.allow_private and (inside := private_address(current)):
+                result.error, result.detail, result.final_url = PRIVATE, inside, current
                 return result
             response = self._request(session, method, current, result)
             if response is None:
@@ -159,6 +167,25 @@ class Checker:
                 return None
             finally:
                 result.elapsed += time.monotonic() - started
+
+
+def private_address(url: str) -> str:
+    """The first address of the URL's host that is not on the public
+    internet (loopback, private, link-local such as cloud metadata), else
+    "". Item links come from partners too: the checker must not become a way
+    to probe the server's own network. (A host whose name resolves again
+    differently between this look-up and the request could still slip
+    through; the answer's body is never read or stored.)"""
+    host = host_of(url)
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return ""  # the request itself will fail and say so
+    for *_rest, address in found:
+        ip = ipaddress.ip_address(address[0].split("%")[0])
+        if not ip.is_global:
+            return str(ip)
+    return ""
 
 
 def classify(error: requests.RequestException) -> str:

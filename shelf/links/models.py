@@ -20,6 +20,7 @@ class Failure(models.TextChoices):
     REDIRECTS = linkcheck.REDIRECTS, _("Too many redirects")
     SCHEME = linkcheck.SCHEME, _("Redirects to an address that is not a web page")
     INVALID = linkcheck.INVALID, _("Not a valid address")
+    PRIVATE = linkcheck.PRIVATE, _("Points into a private network: not checked")
     OTHER = linkcheck.OTHER, _("Failed")
 
 

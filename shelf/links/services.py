@@ -120,6 +120,7 @@ def checker() -> linkcheck.Checker:
         max_redirects=settings.SHELF_LINKS_MAX_REDIRECTS,
         host_interval=settings.SHELF_LINKS_HOST_INTERVAL,
         workers=settings.SHELF_LINKS_WORKERS,
+        allow_private=settings.SHELF_LINKS_ALLOW_PRIVATE,
     )
 
 

@@ -9,9 +9,10 @@ from shelf.links.tests.server import LinkServer
 FAST = {
     "SHELF_LINKS_HOST_INTERVAL": 0,
     "SHELF_LINKS_CONNECT_TIMEOUT": 1,
-    "SHELF_LINKS_READ_TIMEOUT": 0.3,
+    "SHELF_LINKS_READ_TIMEOUT": 0.8,
     "SHELF_LINKS_SLOW_SECONDS": 0.25,
     "SHELF_LINKS_DEAD_AFTER": 3,
+    "SHELF_LINKS_ALLOW_PRIVATE": True,  # the test server is on 127.0.0.1
     "SHELF_SITE_NAME": "Safeguarding Library",
     "SITE_ROOT": "https://library.example.org",
 }
