@@ -76,10 +76,13 @@ def collect() -> Collected:
 @transaction.atomic
 def _sync(wanted: dict[int, dict[str, str]]) -> tuple[int, int]:
     urls = {url for found in wanted.values() for url in found}
-    Link.objects.bulk_create(
-        [Link(url=url, host=host_of(url)) for url in urls], ignore_conflicts=True
-    )
     ids = dict(Link.objects.filter(url__in=urls).values_list("url", "pk"))
+    if new := urls - ids.keys():
+        # ignore_conflicts: another run may have added one meanwhile.
+        Link.objects.bulk_create(
+            [Link(url=url, host=host_of(url)) for url in new], ignore_conflicts=True
+        )
+        ids.update(Link.objects.filter(url__in=new).values_list("url", "pk"))
     have = {
         (resource, link): pk
         for pk, resource, link in ItemLink.objects.filter(resource__in=wanted).values_list(
