@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "shelf.oai",
     "shelf.ops",
     "shelf.stats",
+    "shelf.links",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,21 @@ STATS_FLUSH_SECONDS = envint("SHELF_STATS_FLUSH_SECONDS", "5")
 STATS_FLUSH_HITS = envint("SHELF_STATS_FLUSH_HITS", "1000")
 STATS_QUERY_DAYS = envint("SHELF_STATS_QUERY_DAYS", "30")
 STATS_QUERY_MAX_LENGTH = 100
+# The link checker (shelf check_links): links checked per run (the oldest
+# checked first), seconds between two requests to one host, timeouts,
+# redirects followed, hosts checked at once, what counts as slow, and how
+# many failures in a row make a link dead (its items go for review).
+SHELF_LINKS_PER_RUN = envint("SHELF_LINKS_PER_RUN", "500")
+SHELF_LINKS_HOST_INTERVAL = float(os.getenv("SHELF_LINKS_HOST_INTERVAL", "2"))
+SHELF_LINKS_CONNECT_TIMEOUT = float(os.getenv("SHELF_LINKS_CONNECT_TIMEOUT", "10"))
+SHELF_LINKS_READ_TIMEOUT = float(os.getenv("SHELF_LINKS_READ_TIMEOUT", "20"))
+SHELF_LINKS_MAX_REDIRECTS = envint("SHELF_LINKS_MAX_REDIRECTS", "10")
+SHELF_LINKS_WORKERS = envint("SHELF_LINKS_WORKERS", "8")
+SHELF_LINKS_SLOW_SECONDS = float(os.getenv("SHELF_LINKS_SLOW_SECONDS", "5"))
+SHELF_LINKS_DEAD_AFTER = envint("SHELF_LINKS_DEAD_AFTER", "3")
+# Addresses on loopback, private or link-local networks are not requested
+# (partners' links must not probe the server's own network) unless this is on.
+SHELF_LINKS_ALLOW_PRIVATE = envbool("SHELF_LINKS_ALLOW_PRIVATE", "False")
 
 LOGGING = {
     "version": 1,

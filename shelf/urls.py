@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("shelf.accounts.urls")),
     path("", include("shelf.curation.urls")),
     path("", include("shelf.stats.urls")),
+    path("", include("shelf.links.urls")),
     prefix_default_language=False,
 )
 handler404 = "shelf.api.views.not_found"

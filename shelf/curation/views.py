@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from shelf.curation import freshness
+from shelf.links import report as links_report
 
 
 def dashboard(request):
@@ -29,5 +30,6 @@ def dashboard(request):
         "drafts": drafts[: freshness.LIMIT],
         "drafts_count": drafts.count(),
         "failed_files": freshness.failed_files(),
+        "links": links_report.dashboard(),
     }
     return render(request, "curation/dashboard.html", ctx)

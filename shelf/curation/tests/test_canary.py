@@ -40,6 +40,7 @@ from shelf.files import services, tasks
 from shelf.files.models import FileStatus
 from shelf.files.tests import samples
 from shelf.files.tests.base import TemporaryFileStorage
+from shelf.links.models import ItemLink, Link
 from shelf.oai.protocol import identifier as oai_identifier
 
 # A word that occurs nowhere else: in the title, summary, body and term label.
@@ -483,6 +484,10 @@ SURFACES = [
     Surface(
         "reader statistics as a member (no staff role)", "/curation/stats/", SIGN_IN, FORBIDDEN
     ),
+    # Link checks name the items carrying each link: staff only.
+    Surface("link check results", "/curation/links/", SIGN_IN, SHOWN, "editor"),
+    Surface("link check results", "/curation/links/?state=broken", SIGN_IN, FORBIDDEN),
+    Surface("dashboard: broken links", "/curation/", SIGN_IN, SHOWN, "editor"),
     Surface("account page", "/accounts/", SIGN_IN, None),
     Surface("two-factor pages", "/accounts/two-factor/", SIGN_IN, None),
     # Exports of a listing: every format, unfiltered, searched, filtered.
@@ -641,6 +646,14 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
             "Online safety guide, 2024 edition", language="en", supersedes=cls.canary
         )
         cls.public.translations.add(cls.canary)
+        cls.canary_link = Link.objects.create(
+            url="https://members.example.org/briefing",
+            host="members.example.org",
+            last_checked=datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC),
+            status_code=404,
+            consecutive_failures=1,
+        )
+        ItemLink.objects.create(resource=cls.canary, link=cls.canary_link, field="source_url")
         cls.pdf_bytes = samples.pdf(
             [f"Members handbook\nThe {PDF_WORD} line is the {PDF_TEXT}.", "Second page"]
         )
