@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shelf.search import browse as catalogue
 
@@ -19,4 +20,5 @@ def describe(query: catalogue.Query, user) -> str:
         # A term of the search is gone since: its slug still says what it was.
         labels = [value for values in query.selected.values() for value in values]
     parts = ([f"“{query.q}”"] if query.q else []) + labels
-    return ", ".join(parts) if parts else _("every resource")
+    separator = pgettext("between the search words and filters of a saved search", ", ")
+    return separator.join(parts) if parts else _("every resource")
