@@ -186,3 +186,16 @@ class WholePathTests(AlertTestCase):
         self.assertIn("And 2 more.", body)
         self.assertIn("5 new resources", digest.subject)
         self.assertEqual(Digest.objects.get().count, 5)
+
+    def test_it_writes_the_search_plainly_in_the_subject_and_escaped_in_the_html(self):
+        with self.at(minutes=0):
+            self.follow({"q": "parents' <guide>"}, "reader@example.org")
+            self.confirm(mail.outbox[0])
+        with self.at(hours=1):
+            make_resource("Parents' guide <2024>", summary="A guide for parents.")
+        with self.at(hours=2):
+            (digest,) = self.send_alerts()
+        self.assertIn("“parents' <guide>”", digest.subject)
+        self.assertIn("Parents' guide <2024>", digest.body)
+        self.assertIn("Parents&#x27; guide &lt;2024&gt;", self.html_of(digest))
+        self.assertNotIn("<guide>", self.html_of(digest))
