@@ -41,7 +41,7 @@ class Found:
 
     changes: list[tuple[int, datetime.datetime]]
     shown: list[Resource]
-    # The ids among them first published (created) in the window, not updated.
+    # The ids among them no earlier digest sent (the others were updated since).
     new: set[int] = field(default_factory=set)
 
     @property
@@ -60,28 +60,36 @@ class Report:
 def new_items(alert: Alert, reader, now: datetime.datetime) -> Found:
     """The items of ``alert``'s search that ``reader`` may see and that
     changed in the digest's window, newest change first."""
-    start = alert.window_start()
-    rows = (
+    changed = dict(
         Resource.objects.visible_to(reader)
-        .filter(updated__gt=start, updated__lte=now)
-        .values_list("id", "updated", "created")
+        .filter(updated__gt=alert.window_start(), updated__lte=now)
+        .values_list("id", "updated")
     )
-    changed = {pk: updated for pk, updated, _created in rows}
     if not changed:
         return Found([], [])
     ids = catalogue.listing_ids(alert.search(), reader)
-    matching = ids[np.isin(ids, np.fromiter(changed, dtype=np.int64))]
-    sent = set(
-        DigestItem.objects.filter(digest__alert=alert, updated__gt=start).values_list(
-            "resource_id", "updated"
-        )
-    )
-    changes = [(int(i), changed[int(i)]) for i in matching if (int(i), changed[int(i)]) not in sent]
+    matching = [int(i) for i in ids[np.isin(ids, np.fromiter(changed, dtype=np.int64))]]
+    sent = sent_before(alert, matching)
+    changes = [(i, changed[i]) for i in matching if (i, changed[i]) not in sent]
     changes.sort(key=lambda change: (change[1], change[0]), reverse=True)
     cap = settings.SHELF_ALERTS_MAX_ITEMS
     shown = catalogue.resources_of([i for i, _updated in changes[:cap]], reader)
-    new = {pk for pk, _updated, created in rows if created > start}
-    return Found(changes, shown, new)
+    earlier = {i for i, _updated in sent}
+    return Found(changes, shown, {i for i, _updated in changes if i not in earlier})
+
+
+def sent_before(
+    alert: Alert, ids: list[int], chunk: int = 500
+) -> set[tuple[int, datetime.datetime]]:
+    """(id, updated) of what earlier digests of ``alert`` sent among ``ids``."""
+    found = set()
+    for n in range(0, len(ids), chunk):
+        found |= set(
+            DigestItem.objects.filter(
+                digest__alert=alert, resource_id__in=ids[n : n + chunk]
+            ).values_list("resource_id", "updated")
+        )
+    return found
 
 
 def absolute(path: str) -> str:
@@ -160,7 +168,8 @@ def send_digest(alert: Alert, now: datetime.datetime, connection) -> bool:
             return False
         digest = Digest.objects.create(alert=alert, sent=now, count=found.count)
         DigestItem.objects.bulk_create(
-            [DigestItem(digest=digest, resource_id=i, updated=u) for i, u in found.changes]
+            [DigestItem(digest=digest, resource_id=i, updated=u) for i, u in found.changes],
+            batch_size=1000,
         )
         # Inside the transaction: a refusal rolls the record back.
         connection.send_messages([email])

@@ -152,7 +152,12 @@ class SignedLinkTests(AlertTestCase):
         real = tokens.unsubscribe(self.alert.key)
         key, signature = real.split(":")
         mailer = Client(enforce_csrf_checks=True)
-        for bad in (f"{key}:{'A' * len(signature)}", key, f"{key[:-1]}A:{signature}", "x:y"):
+        for bad in (
+            f"{key}:{'A' * len(signature)}",
+            key,
+            f"{key[:-1]}{'B' if key.endswith('A') else 'A'}:{signature}",
+            "x:y",
+        ):
             for method in ("get", "post"):
                 with self.subTest(bad=bad, method=method):
                     response = getattr(mailer, method)(f"/alerts/unsubscribe/{bad}/")

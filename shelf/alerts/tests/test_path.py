@@ -169,6 +169,7 @@ class WholePathTests(AlertTestCase):
         with self.at(hours=2):
             (digest,) = self.send_alerts()
         self.assertIn(draft.title, digest.body)
+        self.assertNotIn("(updated)", digest.body, "new to the subscriber")
 
     def test_it_lists_the_newest_first_and_caps_the_list_with_a_link_to_the_rest(self):
         with self.at(minutes=0):
