@@ -176,6 +176,15 @@ def send_digest(alert: Alert, now: datetime.datetime, connection) -> bool:
     return True
 
 
+def send_or_follow_terms(alert: Alert, now: datetime.datetime, connection) -> bool:
+    try:
+        return send_digest(alert, now, connection)
+    except catalogue.QueryError:
+        if not alert.follow_moved_terms():
+            raise
+        return send_digest(alert, now, connection)
+
+
 def send_due(now: datetime.datetime | None = None) -> Report:
     now = now or timezone.now()
     report = Report(purged=services.purge_unconfirmed(now))
@@ -183,7 +192,7 @@ def send_due(now: datetime.datetime | None = None) -> Report:
     for alert in Alert.objects.due(now).select_related("user").order_by("pk").iterator():
         report.checked += 1
         try:
-            report.sent += send_digest(alert, now, connection)
+            report.sent += send_or_follow_terms(alert, now, connection)
         except catalogue.QueryError as e:
             # A term of the saved search is gone: the alert stays, and says so.
             report.failed.append(f"alert {alert.pk}: {e}")

@@ -14,7 +14,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
@@ -113,6 +113,23 @@ class Alert(models.Model):
         query = catalogue.parse(QueryDict(self.query))
         query.sort = "newest"
         return query
+
+    def follow_moved_terms(self) -> bool:
+        """Save the query with today's slugs of its renamed or merged terms,
+        as the listing redirects to them; True when it changed."""
+        from shelf.curation import terms
+
+        moved = terms.moved(QueryDict(self.query))
+        if moved is None:
+            return False
+        query = canonical(catalogue.parse(QueryDict(moved.removeprefix("?"))))
+        try:
+            with transaction.atomic():
+                Alert.objects.filter(pk=self.pk).update(query=query)
+        except IntegrityError:  # the address follows that search already
+            return False
+        self.query = query
+        return True
 
     def reader(self):
         """Whom the digest is read as, decided again at every send: the

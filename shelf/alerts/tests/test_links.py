@@ -223,3 +223,31 @@ class SendingTests(AlertTestCase):
             (digest,) = self.send_alerts()
         self.assertIn("Another guide for parents", digest.body)
         self.assertNotIn(self.item.title, digest.body)
+
+    def test_it_follows_a_renamed_term_and_reports_a_deleted_one(self):
+        from shelf.curation import terms
+
+        topic = term("topic", "t-old", "Helplines")
+        gone = term("topic", "gone", "Gone")
+        for slug in ("t-old", "gone"):
+            Alert.objects.create(
+                email="reader@example.org",
+                query=f"topic={slug}",
+                language="en",
+                confirmed_at=self.start,
+                since=self.start,
+            )
+        with self.at(minutes=1):
+            topic.slug = "t-new"
+            terms.renamed(topic, "t-old", topic.label, self.admin)
+            topic.save()
+            gone.delete()
+        with self.at(minutes=2):
+            make_resource("Helpline guide", terms=[topic])
+        with self.at(minutes=3):
+            report = digests.send_due()
+        self.assertEqual(report.sent, 1)
+        self.assertEqual(len(report.failed), 1)
+        self.assertIn("gone", report.failed[0])
+        self.assertTrue(Alert.objects.filter(query="topic=t-new").exists())
+        self.assertIn("Helpline guide", mail.outbox[-1].body)
