@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "shelf.ops",
     "shelf.stats",
     "shelf.links",
+    "shelf.alerts",
 ]
 
 MIDDLEWARE = [
@@ -391,3 +392,9 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Search alerts (shelf.alerts): items listed in one digest (the rest are
+# counted, with a link to the whole list), follow-form uses per visitor and
+# hour, and days a confirmation link works (unconfirmed alerts are then deleted).
+SHELF_ALERTS_MAX_ITEMS = envint("SHELF_ALERTS_MAX_ITEMS", "20")
+SHELF_ALERTS_FOLLOW_LIMIT = envint("SHELF_ALERTS_FOLLOW_LIMIT", "10")
+SHELF_ALERTS_CONFIRM_DAYS = envint("SHELF_ALERTS_CONFIRM_DAYS", "7")

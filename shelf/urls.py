@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
+from shelf.alerts import views as alerts_views
 from shelf.api import views as api_views
 from shelf.front import views as front_views
 from shelf.front.sitemaps import SITEMAPS, robots
@@ -28,6 +29,13 @@ urlpatterns = [
     path("oai/schemas/<str:name>.xsd", oai.schema, name="oai-schema"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("i18n/switch/<str:code>/", front_views.switch_language, name="switch_language"),
+    # In every digest's List-Unsubscribe header: one address, no language
+    # prefix, so a mail program's one-click POST is never redirected.
+    path(
+        "alerts/unsubscribe/<str:token>/",
+        alerts_views.unsubscribe,
+        name="alerts-unsubscribe",
+    ),
 ]
 # Pages: English at /resources/, the other languages at /fr/resources/ ...
 urlpatterns += i18n_patterns(
@@ -36,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("", include("shelf.curation.urls")),
     path("", include("shelf.stats.urls")),
     path("", include("shelf.links.urls")),
+    path("", include("shelf.alerts.urls")),
     prefix_default_language=False,
 )
 handler404 = "shelf.api.views.not_found"

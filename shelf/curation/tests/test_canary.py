@@ -19,6 +19,9 @@ Write API rows send a request with a body: ``method`` and ``body``, and
 carries (a token without rights must change nothing and learn nothing);
 ``by_token`` rows prove the insider's API token shows the canary.
 
+Alert digests are e-mail, not pages: ``test_no_alert_digest_carries_it``
+follows the canary's searches as the public and as a member.
+
 Not a row: ``shelf export`` (the JSON export command) is an operator's tool
 run on the server, which exports everything, members-only items included;
 no reader can reach it.
@@ -386,6 +389,22 @@ SURFACES = [
         "/resources/feed/?topic={term}",
         HIDDEN,
         SHOWN,
+        may_echo=("term label", "word"),
+    ),
+    # Search alerts: the follow page describes the search with the listing's
+    # labels; what the digests hold is checked by the alert test below.
+    Surface("follow-by-e-mail page", "/alerts/follow/", HIDDEN, None),
+    Surface(
+        "follow-by-e-mail page of a search for the canary's word",
+        f"/alerts/follow/?q={WORD}",
+        HIDDEN,
+        None,
+    ),
+    Surface(
+        "follow-by-e-mail page filtered by the canary's term",
+        "/alerts/follow/?topic={term}",
+        HIDDEN,
+        None,
         may_echo=("term label", "word"),
     ),
     # Search engines: anonymous whoever asks.
@@ -942,3 +961,78 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
         for message in mail.outbox:
             with self.subTest(to=message.to):
                 self.assertLessEqual(set(message.to), staff)
+
+    def test_no_alert_digest_carries_it_to_anyone_not_allowed(self):
+        """Digests of searches that find the canary (everything, its word,
+        its term, the word inside its PDF, a word it shares with a public
+        item): none carries it to the public, to a member's alert whose
+        account is inactive or has another address now; the member's own
+        alert does, so the row can fail."""
+        from django.contrib.auth.models import User
+        from django.core import mail
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        from shelf.alerts import tokens
+        from shelf.alerts.models import Alert
+
+        searches = [
+            "",
+            f"q={WORD}",
+            f"topic={self.secret_term.slug}",
+            f"q={PDF_WORD}",
+            f"q={SHARED}",
+        ]
+        before = timezone.now() - datetime.timedelta(days=2)
+        inactive = User.objects.create_user("ivy", "ivy@example.org", is_active=False)
+        moved = User.objects.create_user("max", "max@example.org")
+        readers = {
+            "public@example.org": None,
+            "ivy@example.org": inactive,
+            "old-max@example.org": moved,
+            self.member.email: self.member,
+        }
+        for email, user in readers.items():
+            for query in searches:
+                Alert.objects.create(
+                    email=email,
+                    query=query,
+                    language="fr",
+                    frequency="daily",
+                    user=user,
+                    confirmed_at=before,
+                    since=before,
+                )
+        call_command("send_alerts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        markers = {
+            "word": WORD,
+            "title": self.canary.title,
+            "summary": "members-only summary",
+            "slug": self.canary.slug,
+            "PDF word": PDF_WORD,
+            "file link": f"/files/{self.canary_pdf.pk}/",
+        }
+        member_sent = []
+        for message in mail.outbox:
+            (page, _mimetype), *_rest = message.alternatives
+            text = html.unescape("\n".join([message.subject, message.body, page]))
+            (to,) = message.to
+            if to == self.member.email:
+                member_sent.append(text)
+                continue
+            token = message.extra_headers["List-Unsubscribe"].strip("<>/").rsplit("/", 1)[1]
+            query = Alert.objects.get(key=tokens.read_unsubscribe(token)).query
+            typed = unquote(query)
+            with self.subTest(to=to, query=query):
+                found = [
+                    name
+                    for name, marker in markers.items()
+                    if marker.casefold() in text.casefold()
+                    and marker.casefold() not in typed.casefold()
+                ]
+                self.assertEqual(found, [])
+        self.assertTrue(any(self.canary.title in text for text in member_sent), "the row can fail")
+        self.assertTrue(
+            any(to != self.member.email for m in mail.outbox for to in m.to),
+            "the public got digests",
+        )
