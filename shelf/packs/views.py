@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -13,6 +14,24 @@ from shelf.ops import throttle
 from shelf.packs import builder, services
 from shelf.packs.models import Pack
 from shelf.search import browse
+
+
+@require_safe
+def new(request):
+    """What the pack of a listing would hold, and the form to ask for it."""
+    try:
+        query = browse.parse(request.GET)
+        count = len(builder.listing_ids(query, None))
+    except (browse.QueryError, builder.PackError) as problem:
+        return refused(request, str(problem), 400)
+    params = [(k, v) for k, v in query.params() if k != "page"]
+    ctx = {
+        "count": count,
+        "params": params,
+        "members_option": services.may_pack_members_only(request.user),
+        "listing_url": reverse("front:resources") + query.url(page=1).rstrip("?"),
+    }
+    return render(request, "packs/new.html", ctx)
 
 
 @require_POST

@@ -1,18 +1,14 @@
 from django import template
-
-from shelf.packs.services import may_pack_members_only
+from django.urls import reverse
+from django.utils.http import urlencode
 
 register = template.Library()
 
 
-@register.inclusion_tag("packs/_offline.html", takes_context=True)
-def offline_pack(context, query, count):
-    """ "Download for offline use": a form posting this listing's parameters
-    (pages aside) to ask for a pack."""
-    request = context["request"]
-    return {
-        "csrf_token": context.get("csrf_token"),
-        "params": [(k, v) for k, v in query.params() if k != "page"],
-        "count": count,
-        "members_option": may_pack_members_only(request.user),
-    }
+@register.inclusion_tag("packs/_offline.html")
+def offline_pack(query):
+    """ "Download for offline use": a plain link (the listing carries no form,
+    so no CSRF token for anonymous readers) to the page that asks for the
+    pack of this listing, pages aside."""
+    pairs = [(k, v) for k, v in query.params() if k != "page"]
+    return {"url": reverse("packs:new") + ("?" + urlencode(pairs) if pairs else "")}

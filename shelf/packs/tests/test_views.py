@@ -18,12 +18,22 @@ class PackViewsTestCase(PackTestCase):
         self.assertEqual(response.status_code, 200)
         return open_zip(b"".join(response.streaming_content))
 
-    def test_it_is_offered_on_the_listing_page(self):
-        response = self.client.get("/resources/", {"audience": "teachers", "page": "1"})
-        self.assertContains(response, "Download for offline use")
+    def test_it_is_offered_on_the_listing_page_without_a_form(self):
+        response = self.client.get("/resources/", {"audience": "teachers"})
+        self.assertContains(response, 'href="/packs/new/?audience=teachers"')
+        # Anonymous pages carry no CSRF token (see SecretFreeGZipMiddleware).
+        self.assertNotContains(response, "csrfmiddlewaretoken")
+
+    def test_its_page_says_what_the_pack_holds_and_asks_with_a_form(self):
+        response = self.client.get("/fr/packs/new/", {"audience": "teachers", "page": "3"})
+        self.assertContains(response, "2 ressources publiques")
         self.assertContains(response, '<input type="hidden" name="audience" value="teachers">')
-        self.assertContains(response, 'name="csrfmiddlewaretoken"')
+        self.assertContains(response, 'action="/fr/packs/"')
+        self.assertContains(response, "csrfmiddlewaretoken")
         self.assertNotContains(response, "members_only")
+        self.assertNotContains(response, 'name="page"')
+        response = self.client.get("/packs/new/", {"audience": "nobody"})
+        self.assertContains(response, "Unknown audience: nobody", status_code=400)
 
     def test_a_reader_asks_for_a_pack_follows_it_and_downloads_it(self):
         response = self.ask({"audience": "teachers"})
@@ -33,7 +43,7 @@ class PackViewsTestCase(PackTestCase):
         self.assertIsNone(pack.owner)
         self.assertEqual(pack.params, [["audience", "teachers"]])
         status = self.client.get(pack.get_absolute_url())
-        self.assertContains(status, "The pack holds 2 resources and 1 files")
+        self.assertContains(status, "The pack holds 2 resources. Files included: 1.")
         self.assertContains(status, pack.get_download_url())
         self.assertNotContains(status, 'http-equiv="refresh"')
         zf = self.download(pack)
@@ -96,8 +106,8 @@ class PackViewsTestCase(PackTestCase):
 
     def test_a_curators_pack_holds_members_only_items_and_is_theirs_only(self):
         self.client.force_login(self.editor)
-        listing = self.client.get("/resources/", {"audience": "teachers"})
-        self.assertContains(listing, 'name="members_only"')
+        asking = self.client.get("/packs/new/", {"audience": "teachers"})
+        self.assertContains(asking, 'name="members_only"')
         self.ask({"audience": "teachers", "members_only": "on"})
         pack = Pack.objects.get()
         self.assertEqual((pack.owner, pack.item_count), (self.editor, 3))

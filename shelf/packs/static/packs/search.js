@@ -57,7 +57,7 @@
       results.appendChild(li);
     });
     status.textContent = found.length
-      ? form.dataset.found.replace("%s", String(found.length))
+      ? form.dataset.found + " " + found.length
       : form.dataset.none;
     all.hidden = true;
   }
