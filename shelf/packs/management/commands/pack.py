@@ -31,7 +31,9 @@ class Command(BaseCommand):
                 action="append",
                 default=[],
                 metavar="VALUE",
-                help=f"only items with this {facet.name} (a slug; repeat for several)",
+                help=f"only items with this {facet.name} (a slug; repeat for several)"
+                if facet.name != "year"
+                else "only items of this year (repeat for several)",
             )
         parser.add_argument(
             "--sort", default="relevance", choices=list(browse.SORTS), help="order of the index"
