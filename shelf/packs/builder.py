@@ -235,7 +235,9 @@ class Site:
         if resource.year:
             year = self.value("year", str(resource.year), str(resource.year), entry)
             grouped.append((str(FACET_LABELS["year"]), [year]))
-        entry.search = " ".join([resource.title, resource.summary, *labels])
+        # The rest of the summary and the labels: the title and the start of
+        # the summary are in the index already, as shown.
+        entry.search = " ".join([resource.summary[INDEX_SUMMARY:], *labels])
         self.entries.append(entry)
         return grouped
 

@@ -20,6 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shelf.search import browse
 
+# A pack not built within this time is not handed out again: a new request
+# queues a new build.
+STALLED_HOURS = 1
+
 
 class PackStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting to be built")
@@ -56,8 +60,13 @@ class PackQuerySet(models.QuerySet):
 
     def reusable(self, key: str) -> Pack | None:
         """A recent pack for the same request and catalogue state, unless
-        its build failed."""
+        its build failed or has been waiting so long that its worker must
+        have died."""
+        stalled = timezone.now() - datetime.timedelta(hours=STALLED_HOURS)
         live = self.current().filter(key=key).exclude(status=PackStatus.FAILED)
+        live = live.exclude(
+            status__in=[PackStatus.QUEUED, PackStatus.BUILDING], created__lt=stalled
+        )
         return live.order_by("-created").first()
 
 

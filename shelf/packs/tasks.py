@@ -44,13 +44,13 @@ def run(pack_id: int) -> str:
             built = builder.build(
                 pack.query, user, Path(out.name), language=pack.language, progress=progress
             )
+            out.seek(0)
+            pack.zip_file.save("pack.zip", File(out), save=False)
         except (builder.PackError, builder.browse.QueryError) as problem:
             return fail(pack, str(problem))
         except Exception:
             logger.exception("building pack %s failed", pack.pk)
             return fail(pack, gettext_noop("The pack could not be built because of an error."))
-        out.seek(0)
-        pack.zip_file.save("pack.zip", File(out), save=False)
     with transaction.atomic():
         Pack.objects.filter(pk=pack.pk).update(
             status=PackStatus.READY,

@@ -154,3 +154,11 @@ class PackViewsTestCase(PackTestCase):
         pack.refresh_from_db()
         self.assertEqual(pack.status, PackStatus.FAILED)
         self.assertContains(self.client.get(pack.get_absolute_url()), "nothing to pack")
+
+    def test_a_pack_stuck_waiting_is_not_handed_out_again(self):
+        self.ask({"audience": "teachers"})
+        hours_ago = timezone.now() - datetime.timedelta(hours=2)
+        Pack.objects.update(status=PackStatus.BUILDING, created=hours_ago)
+        self.ask({"audience": "teachers"})
+        self.assertEqual(Pack.objects.filter(status=PackStatus.READY).count(), 1)
+        self.assertEqual(Pack.objects.count(), 2)

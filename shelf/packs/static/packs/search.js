@@ -21,7 +21,8 @@
       .replace(/\u0629/g, "\u0647").replace(/\u0649/g, "\u064a");
   }
   var items = SHELF_PACK_INDEX.map(function (item) {
-    return { item: item, text: fold(item.t + " " + item.x) };
+    // The summary's start (s) and its rest (x) join without a space.
+    return { item: item, text: fold(item.t + " " + item.s + item.x) };
   });
 
   function show(query) {
