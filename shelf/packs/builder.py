@@ -78,6 +78,7 @@ class Entry:
     href: str
     search: str
     summary: str
+    cut: bool = False  # the summary shown is the start of a longer one
 
 
 @dataclass
@@ -224,6 +225,7 @@ class Site:
             href=f"items/{resource.pk}.html",
             search="",
             summary=resource.summary[:INDEX_SUMMARY],
+            cut=len(resource.summary) > INDEX_SUMMARY,
         )
         grouped = []
         for vocabulary, terms in resource.terms_by_vocabulary().items():
@@ -311,6 +313,7 @@ def search_index(entries: list[Entry]) -> str:
     is refused from file://, a script is not."""
     rows = [
         {"t": e.title, "u": e.href, "l": e.language, "d": e.date, "s": e.summary, "x": e.search}
+        | ({"c": 1} if e.cut else {})
         for e in entries
     ]
     return "var SHELF_PACK_INDEX = " + json.dumps(rows, ensure_ascii=False) + ";\n"

@@ -51,7 +51,7 @@
       }
       if (entry.item.s) {
         var summary = document.createElement("p");
-        summary.textContent = entry.item.s;
+        summary.textContent = entry.item.s + (entry.item.c ? "…" : "");
         if (entry.item.l) summary.lang = entry.item.l;
         li.appendChild(summary);
       }
