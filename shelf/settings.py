@@ -366,6 +366,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Offline packs (shelf.packs): the most items one pack may hold, how many
+# days a pack is kept (then `shelf prune_packs` deletes it), and how many
+# packs one visitor may ask for in an hour.
+INSTALLED_APPS += ["shelf.packs"]
+SHELF_PACK_MAX_ITEMS = envint("SHELF_PACK_MAX_ITEMS", "5000")
+SHELF_PACK_DAYS = envint("SHELF_PACK_DAYS", "7")
+SHELF_PACK_RATE_LIMIT = envint("SHELF_PACK_RATE_LIMIT", "20")
 # Search: the index lives under the data directory, one copy per node.
 SEARCH_INDEX_DIR = Path(os.getenv("SEARCH_INDEX_DIR", DATA_DIR / "search"))
 # How often a worker looks at the change feed (seconds).

@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("", include("shelf.stats.urls")),
     path("", include("shelf.links.urls")),
     path("", include("shelf.alerts.urls")),
+    path("", include("shelf.packs.urls")),
     prefix_default_language=False,
 )
 handler404 = "shelf.api.views.not_found"

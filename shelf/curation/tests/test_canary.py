@@ -19,8 +19,13 @@ Write API rows send a request with a body: ``method`` and ``body``, and
 carries (a token without rights must change nothing and learn nothing);
 ``by_token`` rows prove the insider's API token shows the canary.
 
-Alert digests are e-mail, not pages: ``test_no_alert_digest_carries_it``
+Alert digests are e-mail, not pages: ``test_no_alert_digest_carries_it_to_anyone_not_allowed``
 follows the canary's searches as the public and as a member.
+
+Offline packs are zips built off the request path, so their rows are
+``PACKS`` (the listing's parameters a pack is asked for with), checked by
+``test_no_offline_pack_holds_it_for_anyone_not_allowed``: every file in
+the zip and its search index, and the pack's pages.
 
 Not a row: ``shelf export`` (the JSON export command) is an operator's tool
 run on the server, which exports everything, members-only items included;
@@ -619,6 +624,18 @@ SURFACES = [
 ]
 
 
+# Offline packs asked for from the listing page (shelf.packs), and with
+# ``shelf pack``: the whole listing, searches and filters that reach the canary.
+PACKS = [
+    ("the whole listing", {}),
+    ("a search for the canary's word", {"q": WORD}),
+    ("a search for the word inside the canary's PDF", {"q": PDF_WORD}),
+    ("a search matching public items and the canary", {"q": SHARED}),
+    ("filtered by a term the canary shares", {"audience": "parents"}),
+    ("filtered by the canary's own term", {"topic": "{term}"}),
+]
+
+
 def page_part(page: str, part: str) -> str:
     """The JSON-LD block, or the citation_* and DC.* meta tags, of a page."""
     if part == "json-ld":
@@ -885,6 +902,86 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
                     counts = {v["value"]: v["count"] for v in data["results"]}
                     self.assertEqual(counts.get("parents"), 1 + mine)
                     self.assertEqual(data["resources"], {"": (4, 5), SHARED: (1, 2)}[q][mine])
+
+    def pack_traces(self, data: bytes) -> list[str]:
+        """The canary's traces anywhere in a pack's zip: its pages, its
+        search index, its files."""
+        import io
+        import zipfile
+
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        text = "\n".join(html.unescape(zf.read(n).decode(errors="replace")) for n in zf.namelist())
+        markers = {
+            "word": WORD,
+            "title": self.canary.title,
+            "slug": self.canary.slug,
+            "PDF word": PDF_WORD,
+            "file name": PDF_NAME.removesuffix(".pdf"),
+            "term label": self.secret_term.label,
+        }
+        found = [name for name, marker in markers.items() if marker.casefold() in text.casefold()]
+        found += [f"file {n}" for n in zf.namelist() if zf.read(n) == self.pdf_bytes]
+        return found
+
+    def ask_for_pack(self, params: dict, **extra):
+        from shelf.packs.models import Pack
+
+        data = {k: v.replace("{term}", self.secret_term.slug) for k, v in params.items()}
+        Pack.objects.all().delete()
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post("/packs/", {**data, **extra})
+        return response, Pack.objects.first()
+
+    def download_pack(self, pack) -> bytes:
+        response = self.client.get(pack.get_download_url())
+        self.assertEqual(response.status_code, 200)
+        return b"".join(response.streaming_content)
+
+    def test_no_offline_pack_holds_it_for_anyone_not_allowed(self):
+        import tempfile
+        from pathlib import Path
+
+        from django.core.management import CommandError, call_command
+
+        for who in ("anonymous", "member"):
+            if who == "member":
+                # A member is a reader here: packs of members-only items are curators'.
+                self.client.force_login(self.member)
+            for name, params in PACKS:
+                with self.subTest("pack from the listing page", pack=name, who=who):
+                    response, pack = self.ask_for_pack(params, members_only="on")
+                    if pack is None:  # refused: nothing to pack
+                        self.assertEqual(response.status_code, 400)
+                        self.assertNotIn(self.canary.title, response.content.decode())
+                        continue
+                    self.assertIsNone(pack.owner)
+                    self.assertEqual(self.pack_traces(self.download_pack(pack)), [])
+                    status = self.client.get(pack.get_absolute_url()).content.decode()
+                    self.assertNotIn(self.canary.title, status)
+        for name, params in PACKS:
+            with self.subTest("shelf pack", pack=name):
+                out = Path(tempfile.mkdtemp()) / "pack.zip"
+                args = [
+                    f"--{k}={v.replace('{term}', self.secret_term.slug)}" for k, v in params.items()
+                ]
+                try:
+                    call_command("pack", *args, "-o", str(out), verbosity=0)
+                except CommandError:
+                    continue
+                self.assertEqual(self.pack_traces(out.read_bytes()), [])
+        # A curator's pack has it (so the rows can fail), and is theirs alone.
+        self.client.force_login(self.editor)
+        _response, pack = self.ask_for_pack({}, members_only="on")
+        traces = self.pack_traces(self.download_pack(pack))
+        self.assertTrue({"title", "file name"} <= set(traces), traces)
+        self.assertTrue(any(t.startswith("file ") for t in traces), "the PDF itself")
+        for who in ("anonymous", "member"):
+            self.client.logout()
+            if who == "member":
+                self.client.force_login(self.member)
+            with self.subTest("a curator's pack", who=who):
+                self.assertEqual(self.client.get(pack.get_absolute_url()).status_code, 404)
+                self.assertEqual(self.client.get(pack.get_download_url()).status_code, 404)
 
     def test_it_is_never_suggested_to_anonymous_readers(self):
         """The misspellings find nothing, so "did you mean" runs; it may

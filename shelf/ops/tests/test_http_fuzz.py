@@ -119,6 +119,9 @@ paths = st.one_of(
             "/i18n/setlang/",
             "/static/front/shelf.css",
             "/files/1/thumbnail.webp",
+            "/packs/",
+            "/packs/new/",
+            "/packs/00000000-0000-0000-0000-000000000000/",
         ]
     ),
     st.builds(lambda s: f"/resources/{s}/", slug),
