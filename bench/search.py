@@ -24,6 +24,13 @@ one extra GROUP BY per selected facet), reported as ratios. Over HTTP,
 gunicorn is started as ``make run`` deploys it (2 workers, --preload) and a
 client on 127.0.0.1 requests the listing page and the API one at a time.
 Results go to bench/results/search.md (and .json).
+
+With ``--peer meilisearch`` (see bench/peer_meilisearch.py) Meilisearch is
+installed from the npm registry when missing, loaded with the same items
+and asked the same queries, interleaved one by one with Shelf's API (served
+by gunicorn as ``make run`` starts it: gunicorn.conf.py), one client on
+127.0.0.1. Totals and facet counts are compared on the queries without
+text (browse, filter+date), where both must agree exactly.
 """
 
 from __future__ import annotations
@@ -415,6 +422,129 @@ def run_http(args, env) -> dict:
         server.wait(timeout=30)
 
 
+# -- side by side with a peer ----------------------------------------------
+
+
+def start_shelf(env) -> tuple[subprocess.Popen, int]:
+    """gunicorn with gunicorn.conf.py, as ``make run`` starts it."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "shelf.wsgi"],
+        cwd=ROOT,
+        env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    for _ in range(600):
+        try:
+            get(port, "/api/v1/resources")
+            return server, port
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("Shelf did not start")
+
+
+def api_answer(conn: HTTPConnection, params: dict) -> tuple[float, int, dict]:
+    path = "/api/v1/resources?" + urllib.parse.urlencode(
+        [(k, v) for k, vs in params.items() for v in vs]
+    )
+    started = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read()
+    ms = (time.perf_counter() - started) * 1000
+    if response.status != 200:
+        raise RuntimeError(f"Shelf {path}: {response.status}")
+    data = json.loads(body)
+    counts = {
+        name: {v["value"]: v["count"] for v in values} for name, values in data["facets"].items()
+    }
+    return ms, data["count"], counts
+
+
+def compare(shelf: tuple[int, dict], peer: tuple[int, dict]) -> list[str]:
+    """Where the two disagree on a total or a facet value's count (the
+    values Shelf shows; Shelf may show fewer values than exist)."""
+    problems = []
+    if shelf[0] != peer[0]:
+        problems.append(f"total {shelf[0]} != {peer[0]}")
+    for name, values in shelf[1].items():
+        theirs = peer[1].get(name, {})
+        for value, count in values.items():
+            if count and theirs.get(value, 0) != count:
+                problems.append(f"{name}={value}: {count} != {theirs.get(value, 0)}")
+    return problems
+
+
+def run_peer(args, env) -> dict:
+    import peer_meilisearch as peer
+
+    setup_django()
+    data_dir = Path(env["SHELF_DATA_DIR"])
+    meili = peer.Server(data_dir)
+    shelf, port = start_shelf(env)
+    try:
+        build = peer.load(meili)
+        queries = make_queries(args.seed, args.queries)
+        conn = HTTPConnection("127.0.0.1", port, timeout=60)
+        out: dict = {"build": build, "kinds": {}, "mismatches": {}}
+        for kind in KINDS:  # warm up both
+            for params in queries[kind][:5]:
+                api_answer(conn, params)
+                peer.answer(meili, params, kind)
+        for kind in KINDS:
+            ours, theirs, mismatches = [], [], []
+            for params in queries[kind]:
+                ms, total, counts = api_answer(conn, params)
+                ours.append(ms)
+                started = time.perf_counter()
+                answer = peer.answer(meili, params, kind)
+                theirs.append((time.perf_counter() - started) * 1000)
+                if kind in ("browse", "filter+date"):
+                    mismatches += compare((total, counts), answer)
+            out["kinds"][kind] = {"shelf": percentiles(ours), "peer": percentiles(theirs)}
+            out["mismatches"][kind] = mismatches[:20]
+            out["mismatch_count"] = out.get("mismatch_count", 0) + len(mismatches)
+        out["peer_rss_mb"] = meili.rss_mb()
+        out["peer_disk_mb"] = peer.disk_mb(meili.db)
+        conn.close()
+        return out
+    finally:
+        meili.stop()
+        os.killpg(shelf.pid, signal.SIGTERM)
+        shelf.wait(timeout=30)
+
+
+def peer_report(n, r: dict) -> list[str]:
+    p = r["peer"]
+    b = p["build"]
+    lines = [
+        "",
+        f"Side by side with Meilisearch {r.get('peer_version', '')} (interleaved, one client on "
+        "127.0.0.1, both over HTTP; Shelf's API served by gunicorn.conf.py; "
+        f"{r.get('peer_queries', '')} queries per kind):",
+        "",
+        f"Meilisearch index build: {b['items']:,} items in {b['seconds']:.1f} s = "
+        f"{b['items'] / max(b['seconds'], 1e-9):,.0f} items/s; {p['peer_disk_mb']:,.0f} MB on "
+        f"disk; {p['peer_rss_mb']:,.0f} MB RSS after the run.",
+        "",
+        "| kind | Shelf API p50 / p95 | Meilisearch p50 / p95 | ratio p50 / p95 (Meili / Shelf) |",
+        "|---|---|---|---|",
+    ]
+    for kind, k in p["kinds"].items():
+        s, m = k["shelf"], k["peer"]
+        lines.append(f"| {kind} | {fmt(s)} | {fmt(m)} | {m[0] / s[0]:.2f}x / {m[1] / s[1]:.2f}x |")
+    lines += [
+        "",
+        f"Totals and facet counts compared on browse and filter+date: "
+        f"{p['mismatch_count']} disagreements"
+        + (f" (first: {p['mismatches']})" if p["mismatch_count"] else "")
+        + ".",
+    ]
+    return lines
+
+
 # -- orchestration ----------------------------------------------------------
 
 
@@ -522,6 +652,8 @@ def report(results: dict) -> str:
                 "",
                 f"Worker RSS after the run: {h['worker_rss_mb']} MB.",
             ]
+        if "peer" in r:
+            lines += peer_report(n, r)
         target = TARGETS.get(int(n))
         if target:
             worst = max(shelf["kinds"][k][1] for k in KINDS)
@@ -547,15 +679,25 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the index even if present")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument(
+        "--peer",
+        choices=["meilisearch"],
+        help="also run a peer engine side by side with Shelf's API (installed when missing)",
+    )
+    parser.add_argument("--peer-queries", type=int, default=200, help="per kind, with --peer")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "search"))
     parser.add_argument("--shelf", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--peer-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.shelf:
         print(json.dumps(run_shelf(args)))
         return
     if args.baseline:
         print(json.dumps(run_baseline(args)))
+        return
+    if args.peer_run:
+        print(json.dumps(run_peer(args, dict(os.environ))))
         return
     results = {
         "command": "bench/search.py " + " ".join(sys.argv[1:]),
@@ -577,6 +719,11 @@ def main() -> None:
         if not args.no_http:
             r["http"] = run_http(args, env)
             print("   http", r["http"], flush=True)
+        if args.peer:
+            r["peer"] = worker("peer-run", args, env, args.peer_queries)
+            r["peer_version"] = "1.21.0"
+            r["peer_queries"] = args.peer_queries
+            print("   peer", r["peer"]["kinds"], flush=True)
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.with_suffix(".json").write_text(json.dumps(results, indent=1))
