@@ -357,3 +357,13 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Suggestions from the public form (shelf.submissions): sends per hour from
+# one address (counted by a keyed, expiring hash), the fastest a person
+# fills in the form, how long an opened form and a confirmation link stay
+# good, and when unconfirmed suggestions are purged.
+INSTALLED_APPS += ["shelf.submissions"]
+SHELF_SUGGEST_RATE_LIMIT = envint("SHELF_SUGGEST_RATE_LIMIT", "5")
+SHELF_SUGGEST_MIN_SECONDS = envint("SHELF_SUGGEST_MIN_SECONDS", "5")
+SHELF_SUGGEST_FORM_HOURS = envint("SHELF_SUGGEST_FORM_HOURS", "24")
+SHELF_SUGGEST_CONFIRM_HOURS = envint("SHELF_SUGGEST_CONFIRM_HOURS", "72")
+SHELF_SUGGEST_PURGE_DAYS = envint("SHELF_SUGGEST_PURGE_DAYS", "7")

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("", include("shelf.front.urls")),
     path("accounts/", include("shelf.accounts.urls")),
     path("", include("shelf.curation.urls")),
+    path("", include("shelf.submissions.urls")),
     prefix_default_language=False,
 )
 handler404 = "shelf.api.views.not_found"
