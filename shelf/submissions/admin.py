@@ -49,7 +49,7 @@ class StateFilter(admin.SimpleListFilter):
 
 def candidates(submission: Submission) -> list[Resource]:
     """Items the suggestion may duplicate: the same link, the same file, or
-    a title containing its title or contained in it. Curators see them all
+    a title containing its first 80 characters. Curators see them all
     (drafts and members-only included): this page is staff-only."""
     match = Q(title__iexact=submission.title) | Q(title__icontains=submission.title[:80])
     if submission.url:

@@ -47,6 +47,7 @@ class SuggestionPathTest(SuggestionTestCase):
         self.assertFalse(self.new_items().exists(), "a suggestion is never a resource")
 
         self.client.force_login(self.editor)
+        self.assertContains(self.client.get("/admin/"), "/admin/submissions/submission/")
         queue = self.client.get("/admin/submissions/submission/")
         self.assertContains(queue, submission.title)
         response = self.decide(self.editor, submission, "accept")
