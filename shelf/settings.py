@@ -405,3 +405,13 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 SHELF_ALERTS_MAX_ITEMS = envint("SHELF_ALERTS_MAX_ITEMS", "20")
 SHELF_ALERTS_FOLLOW_LIMIT = envint("SHELF_ALERTS_FOLLOW_LIMIT", "10")
 SHELF_ALERTS_CONFIRM_DAYS = envint("SHELF_ALERTS_CONFIRM_DAYS", "7")
+# Suggestions from the public form (shelf.submissions): sends per hour from
+# one address (counted by a keyed, expiring hash), the fastest a person
+# fills in the form, how long an opened form and a confirmation link stay
+# good, and when unconfirmed suggestions are purged.
+INSTALLED_APPS += ["shelf.submissions"]
+SHELF_SUGGEST_RATE_LIMIT = envint("SHELF_SUGGEST_RATE_LIMIT", "5")
+SHELF_SUGGEST_MIN_SECONDS = envint("SHELF_SUGGEST_MIN_SECONDS", "5")
+SHELF_SUGGEST_FORM_HOURS = envint("SHELF_SUGGEST_FORM_HOURS", "24")
+SHELF_SUGGEST_CONFIRM_HOURS = envint("SHELF_SUGGEST_CONFIRM_HOURS", "72")
+SHELF_SUGGEST_PURGE_DAYS = envint("SHELF_SUGGEST_PURGE_DAYS", "7")

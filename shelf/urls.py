@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("", include("shelf.links.urls")),
     path("", include("shelf.alerts.urls")),
     path("", include("shelf.packs.urls")),
+    path("", include("shelf.submissions.urls")),
     prefix_default_language=False,
 )
 handler404 = "shelf.api.views.not_found"

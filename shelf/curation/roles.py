@@ -14,10 +14,13 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-MEMBER, EDITOR, REVIEWER, ADMIN = "member", "editor", "reviewer", "admin"
+MEMBER, PARTNER, EDITOR, REVIEWER, ADMIN = "member", "partner", "editor", "reviewer", "admin"
 
 # Signed-in members see members-only items; that takes an account, not a permission.
 can_read_members_only: list[str] = []
+
+# Trusted partners' suggestions become drafts without waiting in the queue.
+can_submit_directly = ["submissions.submit_directly"]
 
 can_edit = [
     "catalogue.view_resource",
@@ -27,6 +30,8 @@ can_edit = [
     "files.view_resourcefile",
     "files.add_resourcefile",
     "files.change_resourcefile",
+    "submissions.view_submission",
+    "submissions.change_submission",
 ]
 
 # Publish, unpublish, archive, restore, reject, approve for a later date.
@@ -44,6 +49,7 @@ can_administer = [
     "search.change_synonym",
     "search.delete_synonym",
     "files.delete_resourcefile",
+    "submissions.delete_submission",
     "auth.view_user",
     "auth.add_user",
     "auth.change_user",
@@ -66,12 +72,14 @@ can_administer = [
 
 ROLES: dict[str, list[str]] = {
     MEMBER: can_read_members_only,
-    EDITOR: can_read_members_only + can_edit,
-    REVIEWER: can_read_members_only + can_edit + can_publish,
-    ADMIN: can_read_members_only + can_edit + can_publish + can_administer,
+    PARTNER: can_read_members_only + can_submit_directly,
+    EDITOR: can_read_members_only + can_submit_directly + can_edit,
+    REVIEWER: can_read_members_only + can_submit_directly + can_edit + can_publish,
+    ADMIN: can_read_members_only + can_submit_directly + can_edit + can_publish + can_administer,
 }
 ROLE_LABELS = {
     MEMBER: _("Member"),
+    PARTNER: _("Partner"),
     EDITOR: _("Editor"),
     REVIEWER: _("Reviewer"),
     ADMIN: _("Administrator"),

@@ -471,6 +471,15 @@ SURFACES = [
     Surface(
         "JSON-LD of the edition it replaces", "/resources/{older}/", HIDDEN, HIDDEN, part="json-ld"
     ),
+    # The "Suggest a resource" form offers the terms of items the reader may see.
+    Surface("suggestion form: term choices", "/suggest/", HIDDEN, SHOWN, proof=("term label",)),
+    Surface(
+        "suggestion form in Arabic: term choices",
+        "/ar/suggest/",
+        HIDDEN,
+        SHOWN,
+        proof=("term label",),
+    ),
     # Curators' pages: a sign-in page for anyone else.
     Surface("admin list", "/admin/catalogue/resource/", SIGN_IN, SHOWN, insider="editor"),
     Surface("admin search", f"/admin/catalogue/resource/?q={WORD}", SIGN_IN, SHOWN, "editor"),
@@ -1133,3 +1142,32 @@ class MembersOnlyCanaryTestCase(TemporaryFileStorage, CurationTestCase):
             any(to != self.member.email for m in mail.outbox for to in m.to),
             "the public got digests",
         )
+
+    def test_no_e_mail_to_the_sender_of_a_suggestion_names_it(self):
+        """A suggestion merged into the canary is reported to its sender,
+        who may be anyone, without naming or linking the item."""
+        from django.core import mail
+
+        from shelf.submissions import services
+        from shelf.submissions.models import State, Submission
+
+        def merged_into(target):
+            mail.outbox = []
+            submission = Submission.objects.create(
+                title="A suggestion",
+                summary="From outside.",
+                language="en",
+                url="https://example.org/suggested",
+                email="sender@example.net",
+                interface_language="en",
+                state=State.PENDING,
+            )
+            with self.captureOnCommitCallbacks(execute=True):
+                services.merge(submission, target, self.editor)
+            [message] = mail.outbox
+            return message.subject + message.body
+
+        self.assertIn(self.public.title, merged_into(self.public), "the row can fail")
+        text = merged_into(self.canary)
+        for marker in (WORD, self.canary.slug, self.canary.title):
+            self.assertNotIn(marker, text)
