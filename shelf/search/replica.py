@@ -45,6 +45,8 @@ class Replica:
         # The position of the last change this replica applied that the
         # node's tantivy index may not have yet.
         self.tantivy_owed: feed.Position | None = None
+        self.compaction: threading.Thread | None = None
+        self.compaction_tried = -float("inf")
         self._open(self._ensure_generation())
         if self._pruned_past_base():
             self._open(self._rebuild())
@@ -104,6 +106,8 @@ class Replica:
             self._sync_tantivy()
         if now - self.drift_checked > getattr(settings, "SEARCH_DRIFT_INTERVAL", 180):
             self._check_drift_in_background()
+        if len(self.snapshot.dirty) > getattr(settings, "SEARCH_COMPACT_AFTER", 5000):
+            self._compact_in_background()
         return self.snapshot
 
     def _apply(self, changes: feed.Changes) -> None:
@@ -175,6 +179,42 @@ class Replica:
             self.tindex.reload()
             self.snapshot = self.snapshot.with_searcher(self.tindex.searcher())
             self.tantivy_seen = applied
+
+    # -- compaction ------------------------------------------------------
+
+    def _compact_in_background(self) -> None:
+        """Build a new generation when many items changed since this one
+        was built, so that a worker starting later (a restart, a deploy)
+        replays the changes since that build, not every change since the
+        last ``shelf reindex``: its start-up stays short however many edits
+        a day brings. Queries read the current snapshot meanwhile, and every
+        worker of the node switches to the new generation on its next
+        refresh. One build per node at a time; a failed or skipped attempt
+        is retried a minute later at the earliest."""
+        with self.lock:
+            now = time.monotonic()
+            if self.compaction is not None or now - self.compaction_tried < 60:
+                return
+            self.compaction_tried = now
+            self.compaction = threading.Thread(
+                target=self._compact, name="search-compaction", daemon=True
+            )
+            self.compaction.start()
+
+    def _compact(self) -> None:
+        gen = self.snapshot.gen
+        try:
+            with store.locked(self.root / "build.lock", wait=False) as got:
+                # Another worker of the node may have built one just now.
+                if got and store.current_generation(self.root) == gen:
+                    # One analysing process: forking a threaded web worker
+                    # is not safe, and the build must not take every core.
+                    store.build(self.root, workers=1)
+        except Exception:
+            log.exception("search index compaction failed")
+        finally:
+            self.compaction = None
+            connections.close_all()
 
     # -- the drift check -------------------------------------------------
 
