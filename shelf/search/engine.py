@@ -7,6 +7,7 @@ snapshot current, :mod:`shelf.search.browse` is what pages and the API call.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from pyroaring import BitMap
@@ -55,8 +56,10 @@ def search(
     every_word = BitMap()
     # What is listed, in tiers: the reader's own words, then with synonyms
     # and near misses, then (relaxed) with fewer of the words.
-    tiers: list[tuple[ParsedQuery | None, BitMap, bool]] = []
-    steps: list[BitMap] = []
+    # Per tier: the query, its items, and how many of its clauses they
+    # match (None: every one).
+    tiers: list[tuple[ParsedQuery | None, BitMap, int | None]] = []
+    steps: list[tuple[int, BitMap]] = []
     if text:
         own = matching.own_words(parsed)
         exact_text = matching.text_docs(snap, own)
@@ -64,9 +67,9 @@ def search(
         base = visible & (matching.text_docs(snap, parsed) if widened else exact_text)
         matches = scope(base)
         exact = scope(visible & exact_text) if widened else matches
-        tiers.append((own, exact, True))
+        tiers.append((own, exact, None))
         if widened:
-            tiers.append((parsed, matches, True))
+            tiers.append((parsed, matches, None))
         every_word = matches
         if len(matches) < matching.RELAX_BELOW:
             steps = matching.relaxed(
@@ -75,13 +78,13 @@ def search(
                 visible,
                 lambda found: len(matches) + len(scope(found)) >= matching.RELAX_BELOW,
             )
-            for step in steps:
+            for words, step in steps:
                 base = base | step
-                tiers.append((parsed, scope(step), False))
+                tiers.append((parsed, scope(step), words))
         matches = scope(base) if steps else matches
     else:
         matches = scope(base)
-        tiers.append((None, matches, True))
+        tiers.append((None, matches, None))
     counts = facets.count(snap, matches, lambda skip: scope(base, skip), selected)
     # Current editions before those they replace, tier by tier.
     superseded = snap.superseded_for(user)
@@ -96,9 +99,17 @@ def search(
             [t for v in values if (t := facets.FACETS_BY_NAME[name].tag(snap, v))]
             for name, values in selected.items()
         ]
-        ranked = [
-            (ranking.query(snap, q, tag_sets, every_clause=every), docs) for q, docs, every in tiers
-        ]
+        # Built when a tier is reached (most pages fill from the first),
+        # once for the halves of a tier split by editions.
+        built: dict = {}
+
+        def query_of(q, at_least):
+            key = (id(q), at_least)
+            if key not in built:
+                built[key] = ranking.query(snap, q, tag_sets, at_least)
+            return built[key]
+
+        ranked = [(functools.partial(query_of, q, at_least), docs) for q, docs, at_least in tiers]
         prefer = documents.language_code(language) if language else 0
         ids = ranking.ranked(snap, ranked, offset, limit, prefer)
     else:
