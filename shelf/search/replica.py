@@ -41,7 +41,8 @@ class Replica:
         self.checked = 0.0
         self.drift_checked = time.monotonic()
         self.drift_running = False
-        self._pending_docs: dict[int, documents.Doc] = {}
+        # Changed resources with their analysed fields, for the tantivy write.
+        self._pending_docs: dict[int, tuple[documents.Doc, dict]] = {}
         # The position of the last change this replica applied that the
         # node's tantivy index may not have yet.
         self.tantivy_owed: feed.Position | None = None
@@ -130,9 +131,11 @@ class Replica:
             docs = documents.load(ids, term_set.table)
         if term_set is not snap.term_set:
             snap = snap.with_terms(term_set)
-        self._pending_docs.update((d.pk, d) for d in docs)
+        # Analysed once, for the snapshot and for tantivy.
+        analysed = {d.pk: store.analyse(d) for d in docs}
+        self._pending_docs.update((d.pk, (d, analysed[d.pk][0])) for d in docs)
         self.tantivy_owed = position
-        return snap.changed(docs, ids, position)
+        return snap.changed(docs, ids, position, analysed)
 
     def _sync_tantivy(self) -> None:
         """Bring the node's tantivy index up to this snapshot (if this
@@ -154,15 +157,16 @@ class Replica:
                     pending = self._pending_docs
                     missing = [i for i in ids if i not in pending]
                     docs = [pending[i] for i in ids if i in pending]
-                    docs += documents.load(missing, snap.term_set.table)
+                    loaded = documents.load(missing, snap.term_set.table)
+                    docs += [(d, store.analyse(d)[0]) for d in loaded]
                     if ids:
                         # By query: delete_documents_by_term makes an i64 term
                         # of a Python int, which never matches the u64 "id".
                         writer.delete_documents_by_query(
                             tantivy.Query.term_set_query(snap.schema, "id", ids)
                         )
-                    for doc in docs:  # deleted resources are not loaded
-                        writer.add_document(store.tantivy_doc(doc, store.analyse(doc)[0]))
+                    for doc, fields in docs:  # deleted resources are not loaded
+                        writer.add_document(store.tantivy_doc(doc, fields))
                     if ids:
                         writer.commit()
                         writer.wait_merging_threads()
