@@ -655,7 +655,7 @@ def main() -> None:
         "sizes": {},
     }
     for n in args.items:
-        env = {**os.environ, "SHELF_DATA_DIR": str(Path(args.data_root) / f"search-{n}")}
+        env = {**os.environ, "SHELF_DATA_DIR": str(Path(args.data_root).resolve() / f"search-{n}")}
         env.pop("DATABASE_URL", None)
         print(f"{n:,} items", flush=True)
         r = results["sizes"][n] = {"prepare": prepare(n, env, args.rebuild)}
