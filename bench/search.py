@@ -536,8 +536,8 @@ def compare_table(r: dict) -> list[str]:
         if naive:
             cells.append(f"{fmt(r['baseline']['kinds'][kind])} ({fmt(r['baseline']['cpu'][kind])})")
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
-    zero = " / ".join(f"{x} {by[x]['zero'][kind]}" for x in labels for kind in ["question"])
-    lines += ["", f"Zero-result question queries (last round): {zero}."]
+    zero = "; ".join(f"{x}: " + ", ".join(f"{k} {by[x]['zero'][k]}" for k in KINDS) for x in labels)
+    lines += ["", f"Zero-result queries per kind (first round): {zero}."]
     return lines
 
 

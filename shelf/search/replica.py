@@ -200,9 +200,14 @@ class Replica:
             if self.compaction is not None or now - self.compaction_tried < 60:
                 return
             self.compaction_tried = now
-            self.compaction = threading.Thread(
-                target=self._compact, name="search-compaction", daemon=True
-            )
+
+            def run():
+                try:
+                    self._compact()
+                finally:
+                    connections.close_all()  # this thread's own connections
+
+            self.compaction = threading.Thread(target=run, name="search-compaction", daemon=True)
             self.compaction.start()
 
     def _compact(self) -> None:
@@ -218,7 +223,6 @@ class Replica:
             log.exception("search index compaction failed")
         finally:
             self.compaction = None
-            connections.close_all()
 
     # -- the drift check -------------------------------------------------
 
