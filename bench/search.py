@@ -16,7 +16,9 @@ count + first page, anonymous reader), p50/p95 in ms:
 - question: a 6-12 word question in one of the five languages, as readers
   type them ("what should I do if a child ...", "¿cómo puedo ...");
 - prefix: one or two words and the first 3-5 letters of another, as typed
-  half-way ("trafficking law enf").
+  half-way ("trafficking law enf");
+- words: two to four whole words, no filter, ranked by relevance (drawn
+  from a second seeded stream, so the other kinds' queries stay as they were).
 
 The same queries run against the baseline (built inside bench/ only: an FTS5
 table beside the database, facet counts by GROUP BY, disjunctive counts by
@@ -53,7 +55,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SHELF = str(Path(PYTHON).parent / "shelf")
-KINDS = ["browse", "text+2f", "filter+date", "typo", "chinese", "question", "prefix"]
+KINDS = ["browse", "text+2f", "filter+date", "typo", "chinese", "question", "prefix", "words"]
 TARGETS = {
     # items: (in-process p95 ms, listing p95 ms, api p95 ms)
     100_000: (5, 30, 15),
@@ -131,6 +133,10 @@ def make_queries(seed: int, per_kind: int) -> dict[str, list[dict]]:
         last = rng.choice([w for w in english if len(w) >= 6])
         return " ".join([*whole, last[: rng.randint(3, 5)]])
 
+    def several() -> str:
+        return " ".join(other.sample(latin, other.choice([2, 3, 4])))
+
+    other = random.Random(seed + 1)
     out: dict[str, list[dict]] = {k: [] for k in KINDS}
     for _ in range(per_kind):
         out["browse"].append({})
@@ -144,6 +150,7 @@ def make_queries(seed: int, per_kind: int) -> dict[str, list[dict]]:
         out["chinese"].append({"q": [zh]})
         out["question"].append({"q": [question()]})
         out["prefix"].append({"q": [prefix()]})
+        out["words"].append({"q": [several()]})
     return out
 
 
@@ -161,7 +168,8 @@ def rss_mb(pid: int | str = "self") -> float:
 
 
 def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
+    # Another checkout's code (--compare) comes first on the path.
+    sys.path.insert(0, os.environ.get("SHELF_BENCH_CODE", str(ROOT)))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shelf.settings")
     import django
 
@@ -176,10 +184,7 @@ def run_shelf(args) -> dict:
     from django.contrib.auth.models import AnonymousUser
     from django.http import QueryDict
 
-    try:
-        from shelf.search.browse import browse, parse
-    except ImportError:  # before search.browse existed (the "before" runs)
-        from shelf.search.browse import browse, parse
+    from shelf.search.browse import browse, parse
 
     queries = make_queries(args.seed, args.queries)
     user = AnonymousUser()
@@ -196,7 +201,7 @@ def run_shelf(args) -> dict:
     for kind in KINDS:  # warm up: first use of each code path
         for params in queries[kind][:5]:
             call(params)
-    out = {"open_ms": open_ms, "kinds": {}, "cpu": {}, "zero": {}}
+    out = {"open_ms": open_ms, "kinds": {}, "cpu": {}, "zero": {}, "samples": {}}
     for kind in KINDS:
         times, cpu, zero = [], [], 0
         for params in queries[kind]:
@@ -208,6 +213,7 @@ def run_shelf(args) -> dict:
         out["kinds"][kind] = percentiles(times)
         out["cpu"][kind] = percentiles(cpu)
         out["zero"][kind] = zero
+        out["samples"][kind] = (times, cpu)
     out["rss_mb"] = rss_mb()
     return out
 
@@ -580,15 +586,89 @@ def prepare(n: int, env: dict, rebuild: bool) -> dict:
     return info
 
 
-def worker(mode: str, args, env, queries: int | None = None) -> dict:
+def worker(mode: str, args, env, queries: int | None = None, cwd=None) -> dict:
     queries = queries or args.queries
     cmd = [PYTHON, __file__, f"--{mode}", "--queries", str(queries), "--seed", str(args.seed)]
-    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True, cwd=cwd)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# -- another checkout, measured interleaved with this one -------------------
+
+
+def compare_env(env: dict, label: str, code: str) -> dict:
+    """The environment of another checkout's runs: its code first on the
+    path, its own index (built by its own code) beside this one's, the same
+    database."""
+    index = Path(env["SHELF_DATA_DIR"]) / f"search-{label}"
+    return {**env, "SHELF_BENCH_CODE": code, "SEARCH_INDEX_DIR": str(index)}
+
+
+def prepare_compare(env: dict, rebuild: bool) -> None:
+    index = Path(env["SEARCH_INDEX_DIR"])
+    if rebuild or not (index / "current").exists():
+        code = (
+            "import sys;sys.path.insert(0, sys.argv[1]);from shelf.cli import main;"
+            "sys.argv = ['shelf', 'reindex'];main()"
+        )
+        out = subprocess.run(
+            [PYTHON, "-c", code, env["SHELF_BENCH_CODE"]],
+            env=env,
+            cwd=env["SHELF_BENCH_CODE"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        print("   ", out.strip())
+
+
+def interleaved(args, runs: dict[str, tuple[dict, str | None]]) -> dict[str, dict]:
+    """Each checkout's worker in turn, ``args.rounds`` times (the order
+    reversed every other round), samples pooled per checkout: a busy spell
+    of the machine falls on all of them alike."""
+    pooled: dict[str, dict] = {}
+    labels = list(runs)
+    for round_ in range(args.rounds):
+        for label in labels if round_ % 2 == 0 else labels[::-1]:
+            env, cwd = runs[label]
+            r = worker("shelf", args, env, cwd=cwd)
+            into = pooled.setdefault(label, {**r, "samples": {k: ([], []) for k in KINDS}})
+            for kind in KINDS:
+                into["samples"][kind][0].extend(r["samples"][kind][0])
+                into["samples"][kind][1].extend(r["samples"][kind][1])
+            print(f"   round {round_ + 1} {label}", r["kinds"], flush=True)
+    for r in pooled.values():
+        r["kinds"] = {k: percentiles(r["samples"][k][0]) for k in KINDS}
+        r["cpu"] = {k: percentiles(r["samples"][k][1]) for k in KINDS}
+        del r["samples"]
+    return pooled
 
 
 def fmt(p) -> str:
     return f"{p[0]:.2f} / {p[1]:.2f}"
+
+
+def compare_table(r: dict) -> list[str]:
+    """Every checkout side by side, wall p50 / p95 (CPU p50 / p95)."""
+    labels = [*r["compare"], "this"]
+    by = {**r["compare"], "this": r["shelf"]}
+    naive = "baseline" in r
+    lines = [
+        "",
+        f"Interleaved with {', '.join(r['compare'])} ({r['shelf'].get('rounds', 1)} rounds, "
+        "samples pooled), wall p50 / p95 (CPU p50 / p95) ms:",
+        "",
+        "| kind | " + " | ".join(labels) + (" | naive FTS5 + GROUP BY |" if naive else " |"),
+        "|---" * (len(labels) + 1 + naive) + "|",
+    ]
+    for kind in KINDS:
+        cells = [f"{fmt(by[x]['kinds'][kind])} ({fmt(by[x]['cpu'][kind])})" for x in labels]
+        if naive:
+            cells.append(f"{fmt(r['baseline']['kinds'][kind])} ({fmt(r['baseline']['cpu'][kind])})")
+        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+    zero = "; ".join(f"{x}: " + ", ".join(f"{k} {by[x]['zero'][k]}" for k in KINDS) for x in labels)
+    lines += ["", f"Zero-result queries per kind (first round): {zero}."]
+    return lines
 
 
 def report(results: dict) -> str:
@@ -638,6 +718,8 @@ def report(results: dict) -> str:
                 lines.append(
                     f"| {kind} | {fmt(s)} ({fmt(sc)}) | not run | | {shelf['zero'][kind]} / |"
                 )
+        if r.get("compare"):
+            lines += compare_table(r)
         if "http" in r:
             h = r["http"]
             lines += [
@@ -686,6 +768,14 @@ def main() -> None:
     )
     parser.add_argument("--peer-queries", type=int, default=200, help="per kind, with --peer")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "search"))
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="LABEL=PATH",
+        help="also measure the checkout at PATH (e.g. a worktree of main), interleaved",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="worker runs per checkout")
     parser.add_argument("--shelf", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--peer-run", action="store_true", help=argparse.SUPPRESS)
@@ -707,12 +797,18 @@ def main() -> None:
         "sizes": {},
     }
     for n in args.items:
-        env = {**os.environ, "SHELF_DATA_DIR": str(Path(args.data_root) / f"search-{n}")}
+        env = {**os.environ, "SHELF_DATA_DIR": str(Path(args.data_root).resolve() / f"search-{n}")}
         env.pop("DATABASE_URL", None)
         print(f"{n:,} items", flush=True)
         r = results["sizes"][n] = {"prepare": prepare(n, env, args.rebuild)}
-        r["shelf"] = worker("shelf", args, env)
-        print("   shelf", r["shelf"]["kinds"], flush=True)
+        runs = {"this": (env, None)}
+        for label, code in (c.split("=", 1) for c in args.compare):
+            runs[label] = (compare_env(env, label, code), code)
+            prepare_compare(runs[label][0], args.rebuild)
+        pooled = interleaved(args, runs)
+        r["shelf"] = pooled.pop("this")
+        r["shelf"]["rounds"] = args.rounds
+        r["compare"] = pooled
         if not args.no_baseline and n <= 100_000:
             r["baseline"] = worker("baseline", args, env, args.baseline_queries)
             print("   naive", r["baseline"]["kinds"], flush=True)

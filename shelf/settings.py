@@ -380,6 +380,10 @@ SEARCH_REFRESH_INTERVAL = float(os.getenv("SEARCH_REFRESH_INTERVAL", "0.25"))
 # How often a worker checks its index against the database and repairs it
 # (seconds; a few aggregate queries).
 SEARCH_DRIFT_INTERVAL = float(os.getenv("SEARCH_DRIFT_INTERVAL", "180"))
+# When more items than this changed since the index was built, a worker
+# builds a new one in the background, so a worker that starts later replays
+# few changes.
+SEARCH_COMPACT_AFTER = envint("SEARCH_COMPACT_AFTER", "5000")
 # Processes that analyse text during `shelf reindex` (default: cores, up to 4).
 if os.getenv("SEARCH_BUILD_WORKERS"):
     SEARCH_BUILD_WORKERS = envint("SEARCH_BUILD_WORKERS", "1")

@@ -62,6 +62,9 @@ def _file_text(lo: int, hi: int | None, ids: list[int] | None) -> dict[int, str]
 
 
 def _docs(rows, links, files, terms) -> list[Doc]:
+    # Links in the order they were stored: an item's publishers keep their
+    # order in the index (the first is the lead publisher), so a results
+    # page orders them without asking the database.
     by_resource: dict[int, list[int]] = defaultdict(list)
     for rid, tid in links:
         by_resource[rid].append(tid)
@@ -120,8 +123,10 @@ def iter_all(terms, chunk: int = CHUNK) -> Iterator[list[Doc]]:
         if not rows:
             return
         hi = rows[-1][0]
-        links = through.filter(resource_id__gt=last, resource_id__lte=hi).values_list(
-            "resource_id", "term_id"
+        links = (
+            through.filter(resource_id__gt=last, resource_id__lte=hi)
+            .order_by("id")
+            .values_list("resource_id", "term_id")
         )
         yield _docs(rows, links, _file_text(last, hi, None), terms)
         last = hi
@@ -135,7 +140,11 @@ def load(ids: Iterable[int], terms) -> list[Doc]:
     for i in range(0, len(ids), CHUNK):
         part = ids[i : i + CHUNK]
         rows = Resource.objects.filter(pk__in=part).values_list(*FIELDS)
-        links = through.filter(resource_id__in=part).values_list("resource_id", "term_id")
+        links = (
+            through.filter(resource_id__in=part)
+            .order_by("id")
+            .values_list("resource_id", "term_id")
+        )
         out += _docs(list(rows), list(links), _file_text(0, None, part), terms)
     return out
 

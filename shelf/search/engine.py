@@ -7,6 +7,7 @@ snapshot current, :mod:`shelf.search.browse` is what pages and the API call.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,13 +33,13 @@ class Outcome:
 @dataclass
 class Plan:
     """What a search lists, before counting or ordering: the matches and the
-    tiers they are listed in (each a ranking query, its items, and whether
-    they match every clause)."""
+    tiers they are listed in (each a ranking query, its items, and how many
+    of its clauses they match: None for every one)."""
 
     visible: BitMap
     base: BitMap
     matches: BitMap
-    tiers: list[tuple[ParsedQuery | None, BitMap, bool]]
+    tiers: list[tuple[ParsedQuery | None, BitMap, int | None]]
     every_word: BitMap
     relaxed: bool
     scope: Callable[[BitMap, str | None], BitMap]
@@ -59,9 +60,10 @@ def plan(snap, parsed: ParsedQuery | None, selected: dict[str, list[str]], user)
 
     every_word = BitMap()
     # What is listed, in tiers: the reader's own words, then with synonyms
-    # and near misses, then (relaxed) with fewer of the words.
-    tiers: list[tuple[ParsedQuery | None, BitMap, bool]] = []
-    steps: list[BitMap] = []
+    # and near misses, then (relaxed) with fewer of the words. Per tier: the
+    # query, its items, and how many of its clauses they match (None: every one).
+    tiers: list[tuple[ParsedQuery | None, BitMap, int | None]] = []
+    steps: list[tuple[int, BitMap]] = []
     if text:
         own = matching.own_words(parsed)
         exact_text = matching.text_docs(snap, own)
@@ -69,9 +71,9 @@ def plan(snap, parsed: ParsedQuery | None, selected: dict[str, list[str]], user)
         base = visible & (matching.text_docs(snap, parsed) if widened else exact_text)
         matches = scope(base)
         exact = scope(visible & exact_text) if widened else matches
-        tiers.append((own, exact, True))
+        tiers.append((own, exact, None))
         if widened:
-            tiers.append((parsed, matches, True))
+            tiers.append((parsed, matches, None))
         every_word = matches
         if len(matches) < matching.RELAX_BELOW:
             steps = matching.relaxed(
@@ -80,13 +82,13 @@ def plan(snap, parsed: ParsedQuery | None, selected: dict[str, list[str]], user)
                 visible,
                 lambda found: len(matches) + len(scope(found)) >= matching.RELAX_BELOW,
             )
-            for step in steps:
+            for words, step in steps:
                 base = base | step
-                tiers.append((parsed, scope(step), False))
+                tiers.append((parsed, scope(step), words))
         matches = scope(base) if steps else matches
     else:
         matches = scope(base)
-        tiers.append((None, matches, True))
+        tiers.append((None, matches, None))
     # Current editions before those they replace, tier by tier.
     superseded = snap.superseded_for(user)
     if superseded:
@@ -133,9 +135,17 @@ def ranking_tiers(snap, p: Plan, selected: dict[str, list[str]]) -> list:
         [t for v in values if (t := facets.FACETS_BY_NAME[name].tag(snap, v))]
         for name, values in selected.items()
     ]
-    return [
-        (ranking.query(snap, q, tag_sets, every_clause=every), docs) for q, docs, every in p.tiers
-    ]
+    # Built when a tier is reached (most pages fill from the first), once
+    # for the halves of a tier split by editions.
+    built: dict = {}
+
+    def query_of(q, at_least):
+        key = (id(q), at_least)
+        if key not in built:
+            built[key] = ranking.query(snap, q, tag_sets, at_least)
+        return built[key]
+
+    return [(functools.partial(query_of, q, at_least), docs) for q, docs, at_least in p.tiers]
 
 
 def walk(

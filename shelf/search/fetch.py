@@ -95,40 +95,15 @@ def page(ids: list[int], user, body_chars: int = 0, alias: str = "default") -> l
 
 def attach_terms(resources: list[Resource], terms_by_id: dict, term_ids) -> None:
     """Give each resource its terms from the index (``term_ids(pk)``) as if
-    they had been prefetched, so ``resource.terms.all()`` runs no query."""
-    found = {}
+    they had been prefetched, so ``resource.terms.all()`` runs no query.
+    The index keeps each item's terms in the order they were stored, so
+    publishers stay in their stored order (the first is the lead publisher)."""
     for resource in resources:
-        terms = [terms_by_id[t] for t in term_ids(resource.pk) if t in terms_by_id]
-        terms.sort(key=lambda t: (t.vocabulary, t.label))
-        found[resource.pk] = terms
-    order_publishers(found)
-    for resource in resources:
+        stored = [terms_by_id[t] for t in term_ids(resource.pk) if t in terms_by_id]
+        order = {t.id: i for i, t in enumerate(stored) if t.vocabulary == "publisher"}
+        stored.sort(key=lambda t, order=order: (t.vocabulary, order.get(t.id, 0), t.label))
         cached = QuerySet(Term)
-        cached._result_cache = found[resource.pk]
+        cached._result_cache = stored
         cached._prefetch_done = True
         resource._prefetched_objects_cache = {"terms": cached}
         resource.publishers_in_order = True
-
-
-def order_publishers(found: dict[int, list[Term]]) -> None:
-    """Put the publishers of items that have several in their stored order
-    (the first is the lead publisher): one query for the whole page."""
-    several = [
-        pk for pk, terms in found.items() if sum(t.vocabulary == "publisher" for t in terms) > 1
-    ]
-    if not several:
-        return
-    rows = Resource.terms.through.objects.filter(
-        resource_id__in=several, term__vocabulary="publisher"
-    ).order_by("id")
-    position: dict[tuple[int, int], int] = {}
-    for i, (pk, term_id) in enumerate(rows.values_list("resource_id", "term_id")):
-        position[(pk, term_id)] = i
-    for pk in several:
-        found[pk].sort(
-            key=lambda t, pk=pk: (
-                t.vocabulary,
-                position.get((pk, t.id), 0) if t.vocabulary == "publisher" else 0,
-                t.label,
-            )
-        )

@@ -28,6 +28,18 @@ def any_of(snap, forms) -> BitMap:
 
 
 def alt_docs(snap, alt: Alt) -> BitMap:
+    """The items matching one alternative, remembered by the snapshot: a
+    search asks for the same clause up to three times (its own words, with
+    synonyms and near spellings, relaxed), and readers for the same words."""
+    key = ("alt", alt)
+    found = snap.cache.get(key)
+    if found is None:
+        found = _alt_docs(snap, alt)
+        snap.remember(key, found)
+    return found
+
+
+def _alt_docs(snap, alt: Alt) -> BitMap:
     if alt.phrase:
         sets = sorted((snap.postings(t) for t in alt.phrase), key=len)
         candidates = BitMap.intersection(*sets) if len(sets) > 1 else sets[0]
@@ -164,32 +176,50 @@ RELAX_BELOW = 10
 MAX_RELAX_STEPS = 6
 
 
-def relaxed(snap, parsed: ParsedQuery, within: BitMap, enough) -> list[BitMap]:
+def relaxed(snap, parsed: ParsedQuery, within: BitMap, enough) -> list[tuple[int, BitMap]]:
     """Items of ``within`` matching all words but one, all but two, ...:
-    one bitmap per step, most words first, until ``enough(found)`` says the
-    steps so far make a page. Each step's items matched fewer of the words
-    than the step before's: ranked after them. Down to one word of two or
-    three, two of more."""
+    per step the number of words its items match and their bitmap, most
+    words first, until ``enough(found)`` says the steps so far make a page.
+    Each step's items matched fewer of the words than the step before's:
+    ranked after them. Down to one word of two or three, two of more."""
     n = len(parsed.clauses)
     if n < 2:
         return []
-    floor = 1 if n <= 3 else 2
+    floor = max(1 if n <= 3 else 2, n - MAX_RELAX_STEPS)
     sets = [clause_docs(snap, c) & within for c in parsed.clauses]
     for clause in parsed.excluded:
         excluded = clause_docs(snap, clause)
         sets = [s - excluded for s in sets]
-    # at_least[j]: the items matching at least j of the clauses.
-    at_least = [BitMap() for _ in range(n + 1)]
-    for s in sets:
-        for j in range(n, 1, -1):
-            at_least[j] |= at_least[j - 1] & s
-        at_least[1] |= s
     steps, found = [], BitMap()
-    for m in range(n - 1, max(floor, n - MAX_RELAX_STEPS) - 1, -1):
+    at_least = _at_least(sets, n - 1)
+    for m in range(n - 1, floor - 1, -1):
+        if m not in at_least:
+            # One more step down: counted again from the start, since the
+            # lower levels (the large bitmaps) were left out before.
+            at_least = _at_least(sets, m)
         step = at_least[m] - at_least[m + 1]
         if step:
-            steps.append(step)
+            steps.append((m, step))
             found |= step
             if enough(found):
                 break
     return steps
+
+
+def _at_least(sets: list[BitMap], lowest: int) -> dict[int, BitMap]:
+    """For each j from ``lowest`` to len(sets) + 1, the items in at least j
+    of ``sets``. After the i-th set only the levels that can still reach
+    ``lowest`` are kept (an item in fewer than lowest - (n - i) of the first
+    i sets cannot), which leaves out the large low levels: cheap when few
+    words are dropped, the common case."""
+    n = len(sets)
+    level: dict[int, BitMap | None] = {0: None}  # None: every item
+    for i, s in enumerate(sets, start=1):
+        keep = max(0, lowest - (n - i))
+        nxt: dict[int, BitMap | None] = {0: None} if keep == 0 else {}
+        for j in range(max(keep, 1), i + 1):
+            below = level[j - 1]
+            grown = s if below is None else below & s
+            nxt[j] = level[j] | grown if j in level else grown
+        level = nxt
+    return {j: level.get(j) or BitMap() for j in range(lowest, n + 2)}

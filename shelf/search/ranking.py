@@ -48,14 +48,15 @@ def query(
     snap,
     parsed: ParsedQuery,
     tag_sets: list[list[str]],
-    every_clause: bool = True,
+    at_least: int | None = None,
 ) -> tantivy.Query:
-    """Every clause required (or, relaxed, any: the more the better), each
-    by any of its alternatives; the chosen facet values required too
-    (without score), so the top of a filtered search comes straight from
-    tantivy."""
+    """Every clause required (or, relaxed, ``at_least`` of them: the more
+    the better), each by any of its alternatives; the chosen facet values
+    required too (without score), so the top of a filtered search comes
+    straight from tantivy. A relaxed step's query matches no item with
+    fewer of the words, so its top is not crowded out by them."""
     subs = []
-    occur = tantivy.Occur.Must if every_clause else tantivy.Occur.Should
+    occur = tantivy.Occur.Must if at_least is None else tantivy.Occur.Should
     for clause in parsed.clauses:
         alts = [(tantivy.Occur.Should, alt_query(snap, a)) for a in clause.alts]
         subs.append((occur, tantivy.Query.boolean_query(alts)))
@@ -69,7 +70,11 @@ def query(
             tagged = [tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in tagged])]
         if tagged:
             subs.append((tantivy.Occur.Must, tantivy.Query.const_score_query(tagged[0], 0.0)))
-    return tantivy.Query.boolean_query(subs)
+    if at_least is None:
+        return tantivy.Query.boolean_query(subs)
+    # The clauses are the query's only Should parts (the rest is Must or
+    # MustNot): at least this many of them.
+    return tantivy.Query.boolean_query(subs, minimum_number_should_match=at_least)
 
 
 def hits(snap, query: tantivy.Query, offset: int, limit: int) -> list[tuple[float, int]]:
@@ -79,7 +84,7 @@ def hits(snap, query: tantivy.Query, offset: int, limit: int) -> list[tuple[floa
 
 
 def allowed_hits(
-    snap, query: tantivy.Query, allowed: BitMap, count: int, prefer: int = 0
+    snap, query: tantivy.Query, allowed: BitMap, count: int, prefer: int = 0, skip: int = 0
 ) -> list[int]:
     """The first ``count`` ranked hits that are in ``allowed``. The
     visibility gate is applied here rather than in tantivy: a query with
@@ -87,8 +92,10 @@ def allowed_hits(
     three times slower, while only a few percent of items are hidden.
     Items in language ``prefer`` (a snapshot language code) score a little
     more, among the hits fetched (a boost inside tantivy costs a pass over
-    every item in that language)."""
-    fetch = count + 10 + count // 4
+    every item in that language). ``skip``: how many items the query
+    matches that are known not to be allowed (earlier tiers' listed items),
+    fetched at once rather than found out round by round."""
+    fetch = count + skip + 10 + count // 4
     kept: list[tuple[float, int]] = []
     for _ in range(4):
         found = hits(snap, query, 0, fetch)
@@ -110,9 +117,9 @@ def allowed_hits(
 def ranked(
     snap, tiers: list[tuple[tantivy.Query, BitMap]], offset: int, limit: int, prefer: int = 0
 ) -> list[int]:
-    """Tier by tier (each a ranking query and the matches it ranks, the
-    reader's own words first), BM25 order within a tier: what a later tier
-    adds never outranks an earlier one."""
+    """Tier by tier (each a ranking query, or a function that builds it,
+    and the matches it ranks, the reader's own words first), BM25 order
+    within a tier: what a later tier adds never outranks an earlier one."""
     want = offset + limit
     out: list[int] = []
     seen: set[int] = set()
@@ -122,7 +129,9 @@ def ranked(
         if not fresh:
             continue
         need = want - len(out) if last or len(fresh) >= want - len(out) else len(fresh)
-        for pk in allowed_hits(snap, query, fresh, need, prefer):
+        if callable(query):
+            query = query()
+        for pk in allowed_hits(snap, query, fresh, need, prefer, skip=len(seen)):
             if pk not in seen:
                 seen.add(pk)
                 out.append(pk)
@@ -230,6 +239,8 @@ def walk_ranked(snap, tiers: list[tuple[tantivy.Query, BitMap]], prefer: int = 0
         fresh = matches - seen if seen else matches
         if not fresh:
             continue
+        if callable(query):
+            query = query()
         if prefer:
             # ranked() adds LANGUAGE_BOOST to the preferred language's hits
             # and re-sorts: the same as merging the two languages' streams

@@ -41,10 +41,13 @@ class Replica:
         self.checked = 0.0
         self.drift_checked = time.monotonic()
         self.drift_running = False
-        self._pending_docs: dict[int, documents.Doc] = {}
+        # Changed resources with their analysed fields, for the tantivy write.
+        self._pending_docs: dict[int, tuple[documents.Doc, dict]] = {}
         # The position of the last change this replica applied that the
         # node's tantivy index may not have yet.
         self.tantivy_owed: feed.Position | None = None
+        self.compaction: threading.Thread | None = None
+        self.compaction_tried = -float("inf")
         self._open(self._ensure_generation())
         if self._pruned_past_base():
             self._open(self._rebuild())
@@ -104,6 +107,8 @@ class Replica:
             self._sync_tantivy()
         if now - self.drift_checked > getattr(settings, "SEARCH_DRIFT_INTERVAL", 180):
             self._check_drift_in_background()
+        if len(self.snapshot.dirty) > getattr(settings, "SEARCH_COMPACT_AFTER", 5000):
+            self._compact_in_background()
         return self.snapshot
 
     def _apply(self, changes: feed.Changes) -> None:
@@ -126,9 +131,11 @@ class Replica:
             docs = documents.load(ids, term_set.table)
         if term_set is not snap.term_set:
             snap = snap.with_terms(term_set)
-        self._pending_docs.update((d.pk, d) for d in docs)
+        # Analysed once, for the snapshot and for tantivy.
+        analysed = {d.pk: store.analyse(d) for d in docs}
+        self._pending_docs.update((d.pk, (d, analysed[d.pk][0])) for d in docs)
         self.tantivy_owed = position
-        return snap.changed(docs, ids, position)
+        return snap.changed(docs, ids, position, analysed)
 
     def _sync_tantivy(self) -> None:
         """Bring the node's tantivy index up to this snapshot (if this
@@ -150,15 +157,16 @@ class Replica:
                     pending = self._pending_docs
                     missing = [i for i in ids if i not in pending]
                     docs = [pending[i] for i in ids if i in pending]
-                    docs += documents.load(missing, snap.term_set.table)
+                    loaded = documents.load(missing, snap.term_set.table)
+                    docs += [(d, store.analyse(d)[0]) for d in loaded]
                     if ids:
                         # By query: delete_documents_by_term makes an i64 term
                         # of a Python int, which never matches the u64 "id".
                         writer.delete_documents_by_query(
                             tantivy.Query.term_set_query(snap.schema, "id", ids)
                         )
-                    for doc in docs:  # deleted resources are not loaded
-                        writer.add_document(store.tantivy_doc(doc, store.analyse(doc)[0]))
+                    for doc, fields in docs:  # deleted resources are not loaded
+                        writer.add_document(store.tantivy_doc(doc, fields))
                     if ids:
                         writer.commit()
                         writer.wait_merging_threads()
@@ -175,6 +183,46 @@ class Replica:
             self.tindex.reload()
             self.snapshot = self.snapshot.with_searcher(self.tindex.searcher())
             self.tantivy_seen = applied
+
+    # -- compaction ------------------------------------------------------
+
+    def _compact_in_background(self) -> None:
+        """Build a new generation when many items changed since this one
+        was built, so that a worker starting later (a restart, a deploy)
+        replays the changes since that build, not every change since the
+        last ``shelf reindex``: its start-up stays short however many edits
+        a day brings. Queries read the current snapshot meanwhile, and every
+        worker of the node switches to the new generation on its next
+        refresh. One build per node at a time; a failed or skipped attempt
+        is retried a minute later at the earliest."""
+        with self.lock:
+            now = time.monotonic()
+            if self.compaction is not None or now - self.compaction_tried < 60:
+                return
+            self.compaction_tried = now
+
+            def run():
+                try:
+                    self._compact()
+                finally:
+                    connections.close_all()  # this thread's own connections
+
+            self.compaction = threading.Thread(target=run, name="search-compaction", daemon=True)
+            self.compaction.start()
+
+    def _compact(self) -> None:
+        gen = self.snapshot.gen
+        try:
+            with store.locked(self.root / "build.lock", wait=False) as got:
+                # Another worker of the node may have built one just now.
+                if got and store.current_generation(self.root) == gen:
+                    # One analysing process: forking a threaded web worker
+                    # is not safe, and the build must not take every core.
+                    store.build(self.root, workers=1)
+        except Exception:
+            log.exception("search index compaction failed")
+        finally:
+            self.compaction = None
 
     # -- the drift check -------------------------------------------------
 

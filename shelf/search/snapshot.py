@@ -33,7 +33,7 @@ from shelf.search.terms import TermSet
 
 SORT_KEYS = ("newest", "oldest", "title")
 EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
-CACHE_SIZE = 1024
+CACHE_SIZE = 2048
 EMPTY = BitMap()
 
 
@@ -194,9 +194,14 @@ class Snapshot:
         snap.term_set = term_set
         return snap
 
-    def changed(self, docs: list[documents.Doc], ids: list[int], position: Position) -> Snapshot:
+    def changed(
+        self, docs: list[documents.Doc], ids: list[int], position: Position, analysed=None
+    ) -> Snapshot:
         """A new snapshot in which the resources ``ids`` are as ``docs`` say
-        (an id without a doc was deleted or can no longer be indexed)."""
+        (an id without a doc was deleted or can no longer be indexed).
+        ``analysed``: the docs' ``store.analyse`` results by pk, if the
+        caller has them (the replica also writes them to tantivy)."""
+        analysed = analysed or {}
         snap = self._copy()
         snap.position = position
         changed = BitMap(ids)
@@ -249,7 +254,7 @@ class Snapshot:
         dates = {pk: d for pk, d in self.changed_dates.items() if pk not in changed}
         new_words = []
         for doc in docs:
-            fields, surface = store.analyse(doc)
+            fields, surface = analysed.get(doc.pk) or store.analyse(doc)
             tokens = frozenset(t for tokens in fields.values() for t in tokens)
             doc_tokens[doc.pk] = tokens
             for token in tokens:
@@ -352,9 +357,17 @@ class Snapshot:
         return bm
 
     def remember(self, key, value) -> None:
-        if len(self.cache) > CACHE_SIZE:
-            self.cache.clear()
-        self.cache[key] = value
+        """Keep ``value`` for ``key``, forgetting the oldest entries beyond
+        CACHE_SIZE (not all at once: a phrase check or a near-word search
+        costs a millisecond or more, and the common words come back in
+        nearly every query)."""
+        cache = self.cache
+        cache[key] = value
+        while len(cache) > CACHE_SIZE:
+            try:
+                del cache[next(iter(cache))]
+            except (KeyError, RuntimeError, StopIteration):
+                break  # another thread evicted it first
 
 
 def _grown(array: np.ndarray, size: int) -> np.ndarray:

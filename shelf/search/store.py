@@ -55,7 +55,7 @@ GAP = "|"
 MIN_VOCAB_WORD = 4
 # Bumped when a generation's files change: a worker finding an older
 # format rebuilds instead of misreading it.
-FORMAT = 2
+FORMAT = 3
 MAX_TOKEN = 60
 _TITLE_WORD = re.compile(r"\w+")
 
@@ -80,12 +80,18 @@ def current_generation(root: Path | None = None) -> Path | None:
 
 
 @contextmanager
-def locked(path: Path):
+def locked(path: Path, wait: bool = True):
+    """An exclusive lock on ``path`` across processes. With ``wait=False``
+    it yields whether it got the lock instead of waiting for it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -167,8 +173,9 @@ def title_key(title: str) -> str:
     return " ".join(_TITLE_WORD.findall(fold(title)))
 
 
-def build(root: Path | None = None, progress=None) -> Path:
-    """Build a new generation from the database and make it current."""
+def build(root: Path | None = None, progress=None, workers: int | None = None) -> Path:
+    """Build a new generation from the database and make it current
+    (``workers``: analysing processes, by default one per core up to 4)."""
     root = root or index_dir()
     root.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -178,7 +185,8 @@ def build(root: Path | None = None, progress=None) -> Path:
     # Read the feed position first: a change that lands during the build
     # is replayed by the workers afterwards (applying twice is harmless).
     position = feed.position()
-    workers = _workers() if Resource.objects.count() > 5000 else 1
+    if workers is None:
+        workers = _workers() if Resource.objects.count() > 5000 else 1
     # Fork the analysers before tantivy starts its writer threads.
     pool = (
         ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))

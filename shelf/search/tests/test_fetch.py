@@ -50,3 +50,33 @@ class FetchTestCase(BaseTestCase):
         with self.assertNumQueries(0):
             terms = [list(r.terms.all()) for r in got]
         self.assertEqual(terms, [list(self.a.terms.all()), list(self.b.terms.all())])
+
+
+class PublisherOrderTestCase(BaseTestCase):
+    def test_it_lists_publishers_in_their_stored_order_without_a_query(self):
+        from django.http import QueryDict
+
+        from shelf.search.browse import browse, parse
+        from shelf.search.replica import current
+
+        zeta, alpha = term("publisher", "Zeta Trust"), term("publisher", "Alpha Fund")
+
+        def published_by_zeta_then_alpha(title):
+            item = resource(title)
+            item.terms.add(zeta)  # one at a time: add() of several keeps no order
+            item.terms.add(alpha)
+            return item
+
+        built = published_by_zeta_then_alpha("Built with the index")
+        current()  # the index is built; the next item comes through the feed
+        later = published_by_zeta_then_alpha("Saved after the build")
+        results = browse(parse(QueryDict("sort=title")), None)
+        snap = current()
+        with self.assertNumQueries(0):
+            fetch.attach_terms(results.resources, snap.term_set.by_id, snap.term_ids)
+        by_pk = {r.pk: r for r in results.resources}
+        for item in (built, later):
+            with self.subTest(item.title):
+                self.assertEqual(
+                    [t.label for t in by_pk[item.pk].publishers], ["Zeta Trust", "Alpha Fund"]
+                )
