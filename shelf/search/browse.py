@@ -291,6 +291,14 @@ def listing_chunks(query: Query, user, chunk: int) -> tuple[int, Iterator[list[i
     return walk(snap, parsed, query.selected, user, query.sort, chunk, language=language)
 
 
+def listing_ids(query: Query, user) -> np.ndarray:
+    """Every id of ``query``'s listing for ``user``, in the listing's order,
+    at once: for digests and packs, which look at or cap the whole list
+    (exports stream it with :func:`listing_chunks`)."""
+    _count, chunks = listing_chunks(query, user, 4096)
+    return np.fromiter((pk for chunk in chunks for pk in chunk), dtype=np.int64)
+
+
 def resources_of(ids, user) -> list[Resource]:
     """The resources ``user`` may see among ``ids``, in that order, with
     their terms (as a results page has them)."""
