@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 from django.contrib.auth.models import User
@@ -180,11 +181,15 @@ def test_it_signs_in_during_a_write_longer_than_the_busy_timeout(tmp_path):
     try:
         assert reader.stdout.readline().strip() == "ready", stderr()
         assert writer.stdout.readline().strip() == "holding"
+        holding = time.monotonic()
         reader.stdin.write("go\n")
         reader.stdin.flush()
         line = reader.stdout.readline()
         assert line, stderr()
         during = json.loads(line)
+        # On a fast machine the reader is done before the busy timeout ran
+        # out: hold on past it, so the writes it left pending outlast it too.
+        time.sleep(max(0.0, SHORT_TIMEOUT + 1.5 - (time.monotonic() - holding)))
         writer.stdin.write("commit\n")
         writer.stdin.flush()
         held = float(writer.stdout.readline())
