@@ -67,12 +67,21 @@ def plan(snap, parsed: ParsedQuery | None, selected: dict[str, list[str]], user)
     if text:
         own = matching.own_words(parsed)
         exact_text = matching.text_docs(snap, own)
-        widened = matching.widen(snap, parsed) or own is not parsed
+        synonyms = any(a.weight < 1.0 for c in parsed.clauses for a in c.alts)
+        widened = matching.widen(snap, parsed) or synonyms
         base = visible & (matching.text_docs(snap, parsed) if widened else exact_text)
         matches = scope(base)
         exact = scope(visible & exact_text) if widened else matches
         tiers.append((own, exact, None))
         if widened:
+            # Items found through a multi-word synonym come after those
+            # matching each word by itself or a one-word alternative: a
+            # looser match (beyond PHRASE_CHECK_LIMIT candidates, not even
+            # checked to be in a row), and the phrase queries that rank
+            # them cost ten times the rest of the query in tantivy.
+            single = matching.without_phrases(parsed)
+            if single is not None and single is not parsed:
+                tiers.append((single, scope(visible & matching.text_docs(snap, single)), None))
             tiers.append((parsed, matches, None))
         every_word = matches
         if len(matches) < matching.RELAX_BELOW:

@@ -148,12 +148,23 @@ def text_docs(snap, parsed: ParsedQuery) -> BitMap:
 
 
 def own_words(parsed: ParsedQuery) -> ParsedQuery:
-    """The query without synonym and typo alternatives (itself if it has none)."""
-    if all(a.weight >= 1.0 for c in parsed.clauses for a in c.alts):
-        return parsed
+    """The query without synonym and typo alternatives: a copy, even when
+    it has none, since :func:`widen` adds them to ``parsed`` in place."""
     clauses = [
         Clause(c.text, [a for a in c.alts if a.weight >= 1.0], c.fuzzy) for c in parsed.clauses
     ]
+    return ParsedQuery(clauses, parsed.excluded, parsed.notes)
+
+
+def without_phrases(parsed: ParsedQuery) -> ParsedQuery:
+    """The query without its multi-word alternatives (the synonym "child
+    protection" of "safeguarding"), itself if it has none, or None when a
+    clause is left with no alternative (a quoted phrase)."""
+    if not any(a.phrase for c in parsed.clauses for a in c.alts):
+        return parsed
+    clauses = [Clause(c.text, [a for a in c.alts if not a.phrase], c.fuzzy) for c in parsed.clauses]
+    if not all(c.alts for c in clauses):
+        return None
     return ParsedQuery(clauses, parsed.excluded, parsed.notes)
 
 

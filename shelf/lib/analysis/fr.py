@@ -12,8 +12,10 @@ STOP_WORDS = frozenset(
     [
         "au",
         "aux",
+        "avec",
         "ce",
         "ces",
+        "chez",
         "dans",
         "de",
         "des",
