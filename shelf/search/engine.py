@@ -73,6 +73,8 @@ def plan(snap, parsed: ParsedQuery | None, selected: dict[str, list[str]], user)
         matches = scope(base)
         exact = scope(visible & exact_text) if widened else matches
         tiers.append((own, exact, None))
+        if typed := matching.as_typed(parsed):
+            tiers.append((typed, scope(visible & matching.text_docs(snap, typed)), None))
         if widened:
             # Items found through a multi-word synonym come after those
             # matching each word by itself or a one-word alternative: a

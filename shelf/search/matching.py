@@ -117,21 +117,35 @@ def widen(snap, parsed: ParsedQuery) -> bool:
     for clause in parsed.clauses:
         if (clause.fuzzy or clause.prefix) and not any(a.weight < 0.5 for a in clause.alts):
             exact = set().union(*(s for a in clause.alts for s in a.slots))
-            forms = set()
-            near = []
+            typed = set()
             if clause.prefix:
-                near += prefixed_words(snap, clause.prefix, MAX_AS_TYPED)
-            elif clause.fuzzy:
-                near += prefixed_words(snap, clause.fuzzy)
+                for cand in prefixed_words(snap, clause.prefix, MAX_AS_TYPED):
+                    typed |= query_forms(cand)
+                typed -= exact
+            near = prefixed_words(snap, clause.fuzzy) if clause.fuzzy and not clause.prefix else []
             if len(clause.fuzzy) >= 5:
                 near += near_words(snap, clause.fuzzy, 2 if len(clause.fuzzy) >= 9 else 1)
-            for cand in near:
-                forms |= query_forms(cand)
-            forms -= exact
+            forms = set().union(*(query_forms(cand) for cand in near)) - exact - typed
+            # Apart, so that the words as typed can be ranked first (as_typed()).
+            if typed:
+                clause.alts.append(Alt(slots=(frozenset(typed),), weight=0.3, typed=True))
             if forms:
                 clause.alts.append(Alt(slots=(frozenset(forms),), weight=0.3))
-                widened = True
+            widened = widened or bool(typed or forms)
     return widened
+
+
+def as_typed(parsed: ParsedQuery) -> ParsedQuery | None:
+    """The reader's own words, the last maybe as the start of longer words
+    (none of the other alternatives), or None if the query has no such
+    word: "law enf" as "law" and "enforcement", before typos or synonyms."""
+    if not any(a.typed for c in parsed.clauses for a in c.alts):
+        return None
+    clauses = [
+        Clause(c.text, [a for a in c.alts if a.weight >= 1.0 or a.typed], c.fuzzy)
+        for c in parsed.clauses
+    ]
+    return ParsedQuery(clauses, parsed.excluded, parsed.notes)
 
 
 def clause_docs(snap, clause: Clause) -> BitMap:

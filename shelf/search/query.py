@@ -43,6 +43,8 @@ class Alt:
     slots: tuple[frozenset[str], ...] = ()
     phrase: tuple[str, ...] = ()
     weight: float = 1.0
+    # The words the query's last word, typed half-way, may be the start of.
+    typed: bool = False
 
 
 @dataclass
