@@ -57,6 +57,42 @@ class MatchingTestCase(BaseTestCase):
         self.assertEqual(ranked[0], self.whole.pk)  # "enf" as a whole word first
         self.assertEqual(set(ranked[1:3]), {self.law.pk, self.enfant.pk})
 
+    def test_it_lists_the_words_as_typed_before_near_spellings(self):
+        # "policy" as typed and "enf" the start of "enforcement"...
+        typed = resource("Annual review", "A policy on trafficking and its enforcement.")
+        # ...before "police", one letter from "policy", however often it says the rest.
+        near = resource(
+            "Trafficking police enforcement",
+            "Trafficking police enforcement, trafficking police enforcement.",
+        )
+        ranked = self.ids("trafficking policy enf")
+        self.assertEqual(ranked[:1], [typed.pk])
+        self.assertIn(near.pk, ranked)
+
+    def test_it_lists_items_found_through_a_multi_word_synonym_last(self):
+        from shelf.search.models import Synonym
+
+        Synonym.objects.create(alternatives="safeguarding\nwelfare\nchild protection")
+        phrase = resource("Child protection for clubs", "Child protection for clubs, again.")
+        word = resource("Notes for clubs", "A word on welfare.")
+        ranked = self.ids("safeguarding clubs")
+        self.assertLess(ranked.index(word.pk), ranked.index(phrase.pk))
+
+    def test_it_ranks_the_own_words_tier_by_the_own_words_alone(self):
+        from django.contrib.auth.models import AnonymousUser
+
+        from shelf.search import engine, replica
+
+        resource("Police checks", "Before hiring.")
+        resource("Policy on checks", "Before hiring.")
+        parsed = parse_text("police checks")
+        plan = engine.plan(replica.current(), parsed, {}, AnonymousUser())
+        own = plan.tiers[0][0]
+        # The query itself was widened (police: policy)...
+        self.assertTrue(any(a.weight < 1.0 for c in parsed.clauses for a in c.alts))
+        # ...the first tier, the items with the reader's own words, is ranked without that.
+        self.assertTrue(all(a.weight >= 1.0 for c in own.clauses for a in c.alts))
+
     def test_it_matches_only_the_last_word_as_a_prefix(self):
         clauses = parse_text("enf trafficking law").clauses
         self.assertEqual([c.prefix for c in clauses], ["", "", "law"])
