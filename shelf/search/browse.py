@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from shelf.catalogue.models import Resource
 from shelf.lib.analysis import guess_language
 from shelf.lib.analysis.base import fold
-from shelf.search import fetch, replica
+from shelf.search import engine, fetch, replica
 from shelf.search.engine import search, walk
 from shelf.search.facets import FACETS, FACETS_BY_NAME, Facet, FacetValue, QueryError, facet_list
 from shelf.search.query import MAX_CLAUSES, parse_text
@@ -201,7 +201,7 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
     else:
         for resource in resources:
             resource.snippet = ""
-    facets = facet_list(snap, query.selected, outcome.counts, get_language())
+    facets = _facet_list(snap, parsed, query.selected, outcome.counts, user)
     return Results(
         query,
         outcome.count,
@@ -213,6 +213,20 @@ def browse(query: Query, user, per_page: int | None = None) -> Results:
         outcome.suggestion,
         notice,
     )
+
+
+def _facet_list(snap, parsed, selected, counts, user) -> list[Facet]:
+    """The facets with their values labelled and sorted, remembered with the
+    counts they come from when those are (no words: see engine.counts_key)."""
+    language = get_language()
+    if parsed is not None:
+        return facet_list(snap, selected, counts, language)
+    key = ("facet list", engine.counts_key(user, selected), language)
+    found = snap.cache.get(key)
+    if found is None:
+        found = facet_list(snap, selected, counts, language)
+        snap.remember(key, found)
+    return found
 
 
 # Values per page of a facet's "more" view, and the longest text it finds them by.

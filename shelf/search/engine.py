@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from pyroaring import BitMap
 
+from shelf.catalogue.models import is_member
 from shelf.search import documents, facets, matching, ranking
 from shelf.search.query import ParsedQuery
 from shelf.search.suggest import suggest
@@ -125,7 +126,12 @@ def search(
     ``language``: the reader's, whose items rank first among equals."""
     p = plan(snap, parsed, selected, user)
     text = parsed is not None and not parsed.empty
-    counts = facets.count(snap, p.matches, lambda skip: p.scope(p.base, skip), selected)
+    key = None if text else counts_key(user, selected)
+    counts = snap.cache.get(key) if key else None
+    if counts is None:
+        counts = facets.count(snap, p.matches, lambda skip: p.scope(p.base, skip), selected)
+        if key:
+            snap.remember(key, counts)
     if text and sort == "relevance":
         ranked = ranking_tiers(snap, p, selected)
         prefer = documents.language_code(language) if language else 0
@@ -139,6 +145,16 @@ def search(
         if not p.every_word:
             outcome.suggestion = suggest(snap, parsed, p.visible)
     return outcome
+
+
+def counts_key(user, selected: dict[str, list[str]]) -> tuple:
+    """Without words, the facet counts depend only on the selection and on
+    which items the reader may see: the same for every reader of a kind until
+    the snapshot changes, so they are counted once per snapshot (browsing the
+    whole catalogue, the most common view, costs no counting at all). What is
+    remembered is shared: callers must not change it."""
+    chosen = tuple(sorted((name, tuple(sorted(values))) for name, values in selected.items()))
+    return ("counts", is_member(user), chosen)
 
 
 def ranking_tiers(snap, p: Plan, selected: dict[str, list[str]]) -> list:

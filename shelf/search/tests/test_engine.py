@@ -63,6 +63,39 @@ class EngineTestCase(BaseTestCase):
         results = search("bullying")
         self.assertEqual([r.pk for r in results.resources], [new.pk])
 
+    def test_it_counts_the_whole_catalogue_again_after_a_change(self):
+        from django.contrib.auth.models import AnonymousUser
+
+        def parents(**params) -> int:
+            facets = search("", AnonymousUser(), **params).facets
+            audience = next(f for f in facets if f.name == "audience")
+            return next((v.count for v in audience.values if v.value == "parents"), 0)
+
+        self.assertEqual(parents(), 1)
+        self.assertEqual(parents(), 1)  # remembered
+        self.assertEqual(parents(audience="parents"), 1)
+        resource("Talking with teenagers", "For parents.", terms=[self.parents])
+        self.assertEqual(parents(), 2)
+        self.assertEqual(parents(audience="parents"), 2)
+
+    def test_it_counts_members_only_items_for_members_alone(self):
+        from django.contrib.auth.models import AnonymousUser
+
+        from shelf.curation.roles import MEMBER
+        from shelf.curation.tests.base import person
+
+        resource("Members' briefing", "For parents.", terms=[self.parents], visibility="members")
+        member = person("mia", MEMBER)
+
+        def parents(user) -> int:
+            audience = next(f for f in search("", user).facets if f.name == "audience")
+            return next((v.count for v in audience.values if v.value == "parents"), 0)
+
+        # Each asks twice, the second answered from what the first counted.
+        for _ in range(2):
+            self.assertEqual(parents(AnonymousUser()), 1)
+            self.assertEqual(parents(member), 2)
+
     def test_it_counts_facets_for_the_search(self):
         results = search("guide")
         audience = next(f for f in results.facets if f.name == "audience")
