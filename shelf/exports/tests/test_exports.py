@@ -16,6 +16,7 @@ from shelf.catalogue.models import Status, Visibility
 from shelf.curation.roles import MEMBER
 from shelf.curation.tests.base import FAST_HASHERS, person
 from shelf.exports import citations, stream
+from shelf.exports.items import csl_item
 from shelf.search import browse as catalogue
 from shelf.test import BaseTestCase
 
@@ -222,17 +223,35 @@ class DetailTests(ExportTestCase):
         unknown = self.get("/resources/safe-online-guide/?style=<x>").content.decode()
         self.assertIn("ICMEC. (2021). <i>Keeping children safe online", unknown)
 
+    def test_it_formats_a_record_once_until_it_changes(self):
+        from unittest import mock
+
+        from django.core.cache import cache
+
+        cache.clear()
+        with mock.patch.object(citations, "_render", wraps=citations._render) as formatted:
+            first = citations.cite(self.guide, ["apa"])[0].text
+            self.assertEqual(citations.cite(self.guide, ["apa"])[0].text, first)
+            self.assertEqual(formatted.call_count, 1)
+            self.guide.title = "Keeping children safe online, second edition"
+            self.guide.save()
+            self.assertIn("second edition", citations.cite(self.guide, ["apa"])[0].text)
+            self.assertEqual(formatted.call_count, 2)
+
     def test_it_formats_each_style_as_citeproc_does_without_the_macro_cache(self):
         # The cache of macros must not change a single character.
         from citeproc import model
 
-        cached = [c.html for c in citations.cite(self.guide)]
+        item = csl_item(self.guide)
+        cached = [citations._render(item, name) for name in citations.STYLES]
         patched = model.CitationStylesElement.get_macro
         try:
             model.CitationStylesElement.get_macro = citations._search_macro
-            self.assertEqual([c.html for c in citations.cite(self.guide)], cached)
+            searched = [citations._render(item, name) for name in citations.STYLES]
         finally:
             model.CitationStylesElement.get_macro = patched
+        self.assertEqual(searched, cached)
+        self.assertIn("Keeping children safe online", cached[0])
 
     def test_it_escapes_what_the_styles_print(self):
         make_resource("<script>alert(1)</script> & co", slug="xss", terms={"publisher": ["<b>"]})
