@@ -76,14 +76,16 @@ def plan(snap, parsed: ParsedQuery | None, selected: dict[str, list[str]], user)
         tiers.append((own, exact, None))
         if typed := matching.as_typed(parsed):
             tiers.append((typed, scope(visible & matching.text_docs(snap, typed)), None))
+        # Items found through a multi-word synonym come after those matching
+        # each word by itself or by a one-word alternative: a looser match
+        # (beyond PHRASE_CHECK_LIMIT candidates not even checked to be in a
+        # row), and the phrase queries that rank them cost ten times the
+        # rest of the query in tantivy.
+        single = matching.without_phrases(parsed) if widened else None
+        if single is parsed:
+            single = None
         if widened:
-            # Items found through a multi-word synonym come after those
-            # matching each word by itself or a one-word alternative: a
-            # looser match (beyond PHRASE_CHECK_LIMIT candidates, not even
-            # checked to be in a row), and the phrase queries that rank
-            # them cost ten times the rest of the query in tantivy.
-            single = matching.without_phrases(parsed)
-            if single is not None and single is not parsed:
+            if single is not None:
                 tiers.append((single, scope(visible & matching.text_docs(snap, single)), None))
             tiers.append((parsed, matches, None))
         every_word = matches
@@ -96,6 +98,9 @@ def plan(snap, parsed: ParsedQuery | None, selected: dict[str, list[str]], user)
             )
             for words, step in steps:
                 base = base | step
+                if single is not None:
+                    reach = matching.at_least(snap, single, words, step)
+                    tiers.append((single, scope(reach), words))
                 tiers.append((parsed, scope(step), words))
         matches = scope(base) if steps else matches
     else:

@@ -231,6 +231,16 @@ def relaxed(snap, parsed: ParsedQuery, within: BitMap, enough) -> list[tuple[int
     return steps
 
 
+def at_least(snap, parsed: ParsedQuery, m: int, within: BitMap) -> BitMap:
+    """The items of ``within`` matching at least ``m`` of the query's words
+    (and none of its excluded ones)."""
+    sets = [clause_docs(snap, c) & within for c in parsed.clauses]
+    found = _at_least(sets, m)[m]
+    for clause in parsed.excluded:
+        found = found - clause_docs(snap, clause)
+    return found
+
+
 def _at_least(sets: list[BitMap], lowest: int) -> dict[int, BitMap]:
     """For each j from ``lowest`` to len(sets) + 1, the items in at least j
     of ``sets``. After the i-th set only the levels that can still reach
