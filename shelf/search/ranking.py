@@ -39,6 +39,30 @@ def alt_query(snap, alt: Alt) -> tantivy.Query:
     return tantivy.Query.boost_query(query, alt.weight) if alt.weight != 1.0 else query
 
 
+def clause_query(snap, clause) -> tantivy.Query:
+    """Any of the clause's alternatives. Alternatives of one word each are
+    merged by weight, each form once at its highest weight: synonyms in five
+    languages repeat forms ("teacher" is the word and in its synonyms), and
+    every term query is a pass over that term's items."""
+    seen: set[str] = set()
+    by_weight: dict[float, set[str]] = {}
+    subs = []
+    for alt in sorted(clause.alts, key=lambda a: -a.weight):
+        if alt.phrase or len(alt.slots) != 1:
+            subs.append(alt_query(snap, alt))
+            continue
+        forms = alt.slots[0] - seen
+        seen |= forms
+        if forms:
+            by_weight.setdefault(alt.weight, set()).update(forms)
+    for weight, forms in by_weight.items():
+        query = forms_query(snap, sorted(forms))
+        subs.append(tantivy.Query.boost_query(query, weight) if weight != 1.0 else query)
+    if len(subs) == 1:
+        return subs[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in subs])
+
+
 # Items in the reader's language score this much more: enough to come first
 # among otherwise equal matches, not to outrank a better match.
 LANGUAGE_BOOST = 0.75
@@ -58,8 +82,7 @@ def query(
     subs = []
     occur = tantivy.Occur.Must if at_least is None else tantivy.Occur.Should
     for clause in parsed.clauses:
-        alts = [(tantivy.Occur.Should, alt_query(snap, a)) for a in clause.alts]
-        subs.append((occur, tantivy.Query.boolean_query(alts)))
+        subs.append((occur, clause_query(snap, clause)))
     for clause in parsed.excluded:
         for alt in clause.alts:
             subs.append((tantivy.Occur.MustNot, alt_query(snap, alt)))
