@@ -87,10 +87,12 @@ class ValueLink:
         """The value's <li> in the sidebar and on the facet's page (built
         here: a hundred of them went through a template loop)."""
         if self.selected:
+            # Outside the f-string: the message extractor does not look inside one.
+            selected = e(_("selected"))
             return mark_safe(  # noqa: S308 - every piece escaped by e()
                 f'<li><a class="facet-value" href="{e(self.url)}" aria-current="true" '
                 f'rel="nofollow"><span class="facet-label">{e(self.label)}</span>'
-                f'<span class="visually-hidden"> ({e(_("selected"))})</span> '
+                f'<span class="visually-hidden"> ({selected})</span> '
                 f'<span class="facet-count">{e(number(self.count))}</span></a></li>\n'
             )
         return mark_safe(  # noqa: S308 - every piece escaped by e()
@@ -139,6 +141,9 @@ def result_html(row: Row) -> str:
     lang, direction = e(r.language), text_dir(r.language)
     url = e(row.url)
     title = e(r.title)
+    # The messages outside the f-strings: the extractor does not look inside one.
+    publishers_label, members_only = e(_("Publishers:")), e(_("Members only"))
+    superseded, read_more, terms_label = e(_("Superseded")), e(_("Read More")), e(_("Terms"))
     out = [
         '<li>\n<article class="result">\n<h2 class="result-title">'
         f'<a href="{url}" lang="{lang}" dir="{direction}">{title}</a></h2>\n<p class="meta">'
@@ -146,7 +151,7 @@ def result_html(row: Row) -> str:
     if row.publishers:
         links = ", ".join(f'<a href="{e(p.url)}">{e(p.label)}</a>' for p in row.publishers)
         out.append(
-            f'<span class="publishers"><span class="visually-hidden">{e(_("Publishers:"))} '
+            f'<span class="publishers"><span class="visually-hidden">{publishers_label} '
             f"</span>{links}</span>\n"
         )
     if r.date:
@@ -154,9 +159,9 @@ def result_html(row: Row) -> str:
     if lang:
         out.append(f'<span class="language" lang="{lang}">{e(r.language_label)}</span>')
     if r.visibility == "members":
-        out.append(f'\n<span class="badge">{e(_("Members only"))}</span>')
+        out.append(f'\n<span class="badge">{members_only}</span>')
     if r.superseded:
-        out.append(f'\n<span class="badge badge-superseded">{e(_("Superseded"))}</span>')
+        out.append(f'\n<span class="badge badge-superseded">{superseded}</span>')
     out.append("</p>\n")
     if r.snippet:
         out.append(
@@ -166,12 +171,12 @@ def result_html(row: Row) -> str:
         summary = e(truncatewords(r.summary, 40))
         out.append(f'<p class="summary" lang="{lang}" dir="{direction}">{summary}</p>\n')
     out.append(
-        f'<p class="read-more"><a href="{url}">{e(_("Read More"))}'
+        f'<p class="read-more"><a href="{url}">{read_more}'
         f'<span class="visually-hidden">: {title}</span></a></p>\n'
     )
     if row.tags:
         tags = "".join(f'<li><a href="{e(t.url)}">{e(t.label)}</a></li>\n' for t in row.tags)
-        out.append(f'<ul class="terms" aria-label="{e(_("Terms"))}">\n{tags}</ul>\n')
+        out.append(f'<ul class="terms" aria-label="{terms_label}">\n{tags}</ul>\n')
     out.append("</article>\n</li>\n")
     # Every piece above is a constant or went through e().
     return mark_safe("".join(out))  # noqa: S308
