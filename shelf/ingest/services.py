@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from shelf.catalogue import revisions
 from shelf.catalogue.models import (
     VOCABULARY_NAMES,
     Resource,
@@ -26,7 +27,7 @@ from shelf.curation import audit
 from shelf.ingest.models import Baseline
 from shelf.ingest.records import FIELDS, IngestError, Record, TermRef, combine, validate
 from shelf.ingest.signals import bulk_imported
-from shelf.lib import languages
+from shelf.lib import bulk, languages
 
 BATCH = 500
 # The plain columns a record sets; slug and the links are handled apart.
@@ -592,32 +593,9 @@ def write(new, changed, term_rows, replace_terms, report: Report) -> None:
         Resource.objects.bulk_update(resources, [*fields, "updated"], batch_size=BATCH)
     for ids in chunks(replace_terms, BATCH):
         through.objects.filter(resource_id__in=ids).delete()
-    # Positional (id, resource_id, term_id) builds rows a third faster.
-    through.objects.bulk_create([through(None, r, t) for r, t in term_rows], batch_size=BATCH)
+    # A dozen links per item: plain rows, not a model instance for each.
+    bulk.insert(through, ["resource_id", "term_id"], term_rows)
     report.ids += [r.id for r in created] + [r.id for r, _ in changed]
-    reason = f"import {os.path.basename(report.source)}"[:100]
-    record_revisions(created, [r for r, _ in changed], reason, now)
-
-
-def record_revisions(created: list[Resource], changed: list[Resource], reason: str, now) -> None:
-    """Bulk writes skip django-simple-history's revision per save, so write
-    the revisions in bulk too, terms included, as one admin save would."""
-    history = Resource.history
-    rows = history.bulk_history_create(
-        created, batch_size=BATCH, default_change_reason=reason, default_date=now
-    )
-    rows = [*(rows or []), *(history.bulk_history_create(
-        changed, batch_size=BATCH, update=True, default_change_reason=reason, default_date=now
-    ) or [])]  # fmt: skip
-    if not rows:  # nothing written, or SIMPLE_HISTORY_ENABLED is off
-        return
-    revision = {row.id: row.history_id for row in rows}
-    terms = history.model.terms.model
-    pairs = Resource.terms.through.objects.filter(resource_id__in=list(revision))
-    terms.objects.bulk_create(
-        [
-            terms(history_id=revision[r], id=i, resource_id=r, term_id=t)
-            for i, r, t in pairs.values_list("id", "resource_id", "term_id")
-        ],
-        batch_size=BATCH,
-    )
+    reason = f"import {os.path.basename(report.source)}"
+    revisions.record([r.id for r in created], revisions.CREATED, reason, now)
+    revisions.record([r.id for r, _ in changed], revisions.CHANGED, reason, now)
