@@ -9,10 +9,11 @@ None, JSON as its text; see :func:`db_value` for datetimes) in the writer's tran
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Sequence
 
-from django.db import connection
+from django.db import connection, models
 
 # Rows per statement on SQLite (executemany binds each row in C anyway).
 BATCH = 5000
@@ -51,3 +52,31 @@ def insert(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
             cursor.executemany(sql, batch)
             written += len(batch)
     return written
+
+
+# Fields whose Python values the database drivers take as they are.
+PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+
+
+def prepare(field: models.Field):
+    return functools.partial(field.get_db_prep_save, connection=connection)
+
+
+def values(objs: Iterable[models.Model], fields: Sequence[models.Field]):
+    """Each instance's values for ``fields``, ready for :func:`insert`:
+    only the fields whose values need it (datetimes, dates, JSON) go
+    through Django's conversion."""
+    convert = [None if isinstance(f, PLAIN) else prepare(f) for f in fields]
+    names = [f.attname for f in fields]
+    pairs = list(zip(names, convert, strict=True))
+    for obj in objs:
+        yield tuple(
+            getattr(obj, name) if to_db is None else to_db(getattr(obj, name))
+            for name, to_db in pairs
+        )
