@@ -242,6 +242,7 @@ class TermIndex:
         self.by_slug: dict[tuple[str, str], Term] = {}
         self.by_label: dict[tuple[str, str], Term] = {}
         self.by_alias: dict[tuple[str, str], Term] = {}
+        self.found: dict[TermRef, Term] = {}
         for term in Term.objects.all():
             self.add(term)
 
@@ -273,6 +274,12 @@ class TermIndex:
         return ref.slug or slugify(ref.label, allow_unicode=True)[:100].strip("-")
 
     def resolve(self, ref: TermRef) -> Term:
+        # A file names the same few hundred terms over and over. A term
+        # added later cannot change what an earlier ref found: it is only
+        # added when its own ref found nothing by label, alias or slug.
+        term = self.found.get(ref)
+        if term is not None:
+            return term
         term = self.find(ref)
         if term is None:
             slug = self.slug_of(ref)
@@ -282,6 +289,7 @@ class TermIndex:
             )
             self.add(term)
             self.report.new_terms.append(term)
+        self.found[ref] = term
         return term
 
     def vocabulary_of(self, term_id: int) -> str:

@@ -65,7 +65,17 @@ PLAIN = (
 
 
 def prepare(field: models.Field):
-    return functools.partial(field.get_db_prep_save, connection=connection)
+    """``field``'s conversion, quick for the value just seen (a batch's
+    rows share their timestamps, and most dates are None)."""
+    convert = functools.partial(field.get_db_prep_save, connection=connection)
+    last = [object(), None]
+
+    def to_db(value):
+        if value is not last[0]:
+            last[:] = value, convert(value)
+        return last[1]
+
+    return to_db
 
 
 def values(objs: Iterable[models.Model], fields: Sequence[models.Field]):
