@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -58,6 +59,7 @@ def import_records(
     origin: str = "",
     dry_run: bool = False,
     overwrite_curated: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Create or update a resource per record, matched on ``Record.key``.
 
@@ -69,7 +71,8 @@ def import_records(
     Everything is validated before anything is written, and it all happens
     in one transaction: an error leaves the catalogue as it was. A dry run
     does the same work and rolls it back, so what it reports is exactly
-    what the import would do."""
+    what the import would do. ``progress(done, total)`` is called after
+    each batch of records is written."""
     errors = [e for r in records for e in validate(r)]
     errors += check_new_items(records)
     if errors:
@@ -85,6 +88,7 @@ def import_records(
         terms = TermIndex(report)
         check_new_terms(records, terms)
         slugs = SlugAllocator()
+        done = 0
         for chunk in chunks(records, BATCH):
             # Written a chunk at a time (still in the one transaction), so
             # a large file holds its records but not also all their rows.
@@ -129,6 +133,9 @@ def import_records(
             write(new, changed, term_rows, replace_terms, report)
             if origin:
                 save_baselines(origin, remembered, baselines)
+            if progress:
+                done += len(chunk)
+                progress(done, len(records))
         link(records, report)
     except IngestError as e:
         e.source = source
