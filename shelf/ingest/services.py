@@ -597,7 +597,7 @@ def check_cycles(records: list[Record], ids: dict[str, int], supersedes: dict) -
 def write(new, changed, term_rows, replace_terms, report: Report) -> None:
     through = Resource.terms.through
     now = timezone.now()
-    created = create_resources([r for r, _ in new], now)
+    created = bulk.create(Resource, [r for r, _ in new], "key", now)
     for resource, (_, term_ids) in zip(created, new, strict=True):
         term_rows += [(resource.id, t) for t in term_ids]
     by_fields: dict[tuple[str, ...], list[Resource]] = {}
@@ -615,21 +615,3 @@ def write(new, changed, term_rows, replace_terms, report: Report) -> None:
     reason = f"import {os.path.basename(report.source)}"
     revisions.record([r.id for r in created], revisions.CREATED, reason, now)
     revisions.record([r.id for r, _ in changed], revisions.CHANGED, reason, now)
-
-
-def create_resources(resources: list[Resource], now) -> list[Resource]:
-    """Insert new resources as plain rows (as bulk_create would, without
-    its per-field machinery), then learn their ids by key."""
-    if not resources:
-        return resources
-    for resource in resources:
-        resource.created = resource.updated = now
-    fields = [f for f in Resource._meta.concrete_fields if not f.primary_key]
-    bulk.insert(Resource, [f.column for f in fields], bulk.values(resources, fields))
-    ids: dict[str, int] = {}
-    for chunk in chunks([r.key for r in resources], BATCH):
-        ids.update(Resource.objects.filter(key__in=chunk).values_list("key", "id"))
-    for resource in resources:
-        resource.id = ids[resource.key]
-        resource._state.adding = False
-    return resources

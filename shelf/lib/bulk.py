@@ -90,3 +90,31 @@ def values(objs: Iterable[models.Model], fields: Sequence[models.Field]):
             getattr(obj, name) if to_db is None else to_db(getattr(obj, name))
             for name, to_db in pairs
         )
+
+
+def create(model, objs: list, unique: str, now) -> list:
+    """Insert new instances as plain rows (as ``bulk_create`` would, without
+    its per-field machinery), then learn their ids by the ``unique`` field.
+    Timestamps set on creation (``auto_now``, ``auto_now_add``) are ``now``."""
+    if not objs:
+        return objs
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    stamped = [f.attname for f in fields if stamped_on_creation(f)]
+    for obj in objs:
+        for name in stamped:
+            setattr(obj, name, now)
+    insert(model, [f.column for f in fields], values(objs, fields))
+    ids: dict = {}
+    keys = [getattr(obj, unique) for obj in objs]
+    for start in range(0, len(keys), 500):
+        rows = model._base_manager.filter(**{f"{unique}__in": keys[start : start + 500]})
+        ids.update(rows.values_list(unique, "pk"))
+    for obj in objs:
+        obj.pk = ids[getattr(obj, unique)]
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
+
+
+def stamped_on_creation(field: models.Field) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
