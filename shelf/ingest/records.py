@@ -189,7 +189,7 @@ def validate(record: Record) -> list[IngestError]:
     if "title" in given or record.title:
         if not record.title or len(record.title) > 500:
             problems.append(("title", "the title must be 1 to 500 characters"))
-        elif not slugify(record.title, allow_unicode=True) and not record.slug:
+        elif not record.slug and not slugify(record.title, allow_unicode=True):
             problems.append(("title", "the title has no letters or digits"))
     if record.slug and (
         len(record.slug) > 200 or slugify(record.slug, allow_unicode=True) != record.slug
