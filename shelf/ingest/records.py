@@ -106,6 +106,14 @@ class TermRef:
     aliases: tuple[str, ...] = ()
 
 
+@functools.lru_cache(maxsize=16384)
+def term_ref(vocabulary: str, slug: str, label: str, aliases: tuple[str, ...] = ()) -> TermRef:
+    """The same (immutable) ref for each mention of a term: a file names a
+    few hundred terms a hundred thousand times, and a shared ref is built
+    once and found in the importer's dictionaries by identity."""
+    return TermRef(vocabulary, slug, label, aliases)
+
+
 @dataclass
 class Record:
     line: int  # where the item starts in its file (a record number for JSON)

@@ -26,7 +26,15 @@ from shelf.catalogue.models import (
 from shelf.catalogue.taxonomy import fold
 from shelf.curation import audit
 from shelf.ingest.models import Baseline
-from shelf.ingest.records import FIELDS, IngestError, Record, TermRef, combine, validate
+from shelf.ingest.records import (
+    FIELDS,
+    IngestError,
+    Record,
+    TermRef,
+    combine,
+    term_ref,
+    validate,
+)
 from shelf.ingest.signals import bulk_imported
 from shelf.lib import bulk, languages
 
@@ -311,7 +319,7 @@ def with_language_term(record: Record) -> list[TermRef]:
     code = languages.normalise(record.language) or record.language
     return [
         *record.terms,
-        TermRef("language", languages.slug(code), languages.language_label(code)),
+        term_ref("language", languages.slug(code), languages.language_label(code)),
     ]
 
 
