@@ -1,9 +1,22 @@
 from __future__ import annotations
 
+import functools
+from urllib.parse import quote
+
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.expressions import RawSQL
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.dispatch import receiver
+from django.urls import (
+    NoReverseMatch,
+    Resolver404,
+    get_script_prefix,
+    get_urlconf,
+    resolve,
+    reverse,
+)
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -112,12 +125,42 @@ def reserved_slug(slug: str) -> str:
     Atom feed at /resources/feed/, ...), or "" when the slug is free of
     them. Asked of the URL configuration itself, so a page added under
     /resources/ later is covered without a list to keep."""
+    return _reserved_slug(slug, get_urlconf(), get_language(), get_script_prefix())
+
+
+# An import asks for every item it creates, and again when the file comes
+# back; resolving costs as much as the rest of the item's import.
+@functools.lru_cache(maxsize=100_000)
+def _reserved_slug(slug: str, urlconf, language, script_prefix) -> str:
+    head, tail = _resource_address(urlconf, language, script_prefix)
     try:
-        path = reverse("front:resource", args=[slug])
+        if head is not None and slug and "/" not in slug:
+            # What reverse() gives, without asking every pattern for it.
+            path = head + quote(slug, safe=RFC3986_SUBDELIMS + "/~:@") + tail
+        else:
+            path = reverse("front:resource", args=[slug])
         match = resolve(path)
     except (NoReverseMatch, Resolver404):
         return ""
     return "" if match.view_name == "front:resource" else path
+
+
+@functools.lru_cache(maxsize=64)
+def _resource_address(urlconf, language, script_prefix) -> tuple[str | None, str | None]:
+    probe = "probe"
+    try:
+        path = reverse("front:resource", args=[probe])
+    except NoReverseMatch:
+        return None, None
+    head, found, tail = path.rpartition(probe)
+    return (head, tail) if found else (None, None)
+
+
+@receiver(setting_changed)
+def _forget_addresses(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _reserved_slug.cache_clear()
+        _resource_address.cache_clear()
 
 
 def reserved_slug_message(slug: str, path: str) -> str:

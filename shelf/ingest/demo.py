@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from shelf.catalogue.models import Resource, Term
 from shelf.catalogue.taxonomy import Taxonomy, sync_terms
 from shelf.ingest.models import Baseline
 from shelf.ingest.signals import bulk_deleted, bulk_imported
-from shelf.lib import languages
+from shelf.lib import bulk, languages
 
 KEY_PREFIX = "demo:"
 BATCH = 1000
@@ -444,15 +445,16 @@ def generate(count: int, seed: int, progress=None) -> int:
             for item in batch
         ]
         with transaction.atomic():
-            Resource.objects.bulk_create(resources)
-            through.objects.bulk_create(
-                [
-                    # Positional (id, resource_id, term_id): a third faster
-                    # than keywords, and there are ~15 rows per item.
-                    through(None, resource.id, term_ids[(t.vocabulary, t.slug)])
+            bulk.create(Resource, resources, "key", timezone.now())
+            # Plain rows: there are ~15 per item.
+            bulk.insert(
+                through,
+                ["resource_id", "term_id"],
+                (
+                    (resource.id, term_ids[(t.vocabulary, t.slug)])
                     for resource, item in zip(resources, batch, strict=True)
                     for t in item.terms
-                ]
+                ),
             )
         bulk_imported([r.id for r in resources])
         written += len(resources)

@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from shelf.catalogue import revisions
 from shelf.catalogue.models import (
     VOCABULARY_NAMES,
     Resource,
@@ -24,9 +26,17 @@ from shelf.catalogue.models import (
 from shelf.catalogue.taxonomy import fold
 from shelf.curation import audit
 from shelf.ingest.models import Baseline
-from shelf.ingest.records import FIELDS, IngestError, Record, TermRef, combine, validate
+from shelf.ingest.records import (
+    FIELDS,
+    IngestError,
+    Record,
+    TermRef,
+    combine,
+    term_ref,
+    validate,
+)
 from shelf.ingest.signals import bulk_imported
-from shelf.lib import languages
+from shelf.lib import bulk, languages
 
 BATCH = 500
 # The plain columns a record sets; slug and the links are handled apart.
@@ -57,6 +67,7 @@ def import_records(
     origin: str = "",
     dry_run: bool = False,
     overwrite_curated: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Create or update a resource per record, matched on ``Record.key``.
 
@@ -68,7 +79,8 @@ def import_records(
     Everything is validated before anything is written, and it all happens
     in one transaction: an error leaves the catalogue as it was. A dry run
     does the same work and rolls it back, so what it reports is exactly
-    what the import would do."""
+    what the import would do. ``progress(done, total)`` is called after
+    each batch of records is written."""
     errors = [e for r in records for e in validate(r)]
     errors += check_new_items(records)
     if errors:
@@ -84,6 +96,7 @@ def import_records(
         terms = TermIndex(report)
         check_new_terms(records, terms)
         slugs = SlugAllocator()
+        done = 0
         for chunk in chunks(records, BATCH):
             # Written a chunk at a time (still in the one transaction), so
             # a large file holds its records but not also all their rows.
@@ -128,6 +141,9 @@ def import_records(
             write(new, changed, term_rows, replace_terms, report)
             if origin:
                 save_baselines(origin, remembered, baselines)
+            if progress:
+                done += len(chunk)
+                progress(done, len(records))
         link(records, report)
     except IngestError as e:
         e.source = source
@@ -241,6 +257,7 @@ class TermIndex:
         self.by_slug: dict[tuple[str, str], Term] = {}
         self.by_label: dict[tuple[str, str], Term] = {}
         self.by_alias: dict[tuple[str, str], Term] = {}
+        self.found: dict[TermRef, Term] = {}
         for term in Term.objects.all():
             self.add(term)
 
@@ -272,6 +289,12 @@ class TermIndex:
         return ref.slug or slugify(ref.label, allow_unicode=True)[:100].strip("-")
 
     def resolve(self, ref: TermRef) -> Term:
+        # A file names the same few hundred terms over and over. A term
+        # added later cannot change what an earlier ref found: it is only
+        # added when its own ref found nothing by label, alias or slug.
+        term = self.found.get(ref)
+        if term is not None:
+            return term
         term = self.find(ref)
         if term is None:
             slug = self.slug_of(ref)
@@ -281,6 +304,7 @@ class TermIndex:
             )
             self.add(term)
             self.report.new_terms.append(term)
+        self.found[ref] = term
         return term
 
     def vocabulary_of(self, term_id: int) -> str:
@@ -295,7 +319,7 @@ def with_language_term(record: Record) -> list[TermRef]:
     code = languages.normalise(record.language) or record.language
     return [
         *record.terms,
-        TermRef("language", languages.slug(code), languages.language_label(code)),
+        term_ref("language", languages.slug(code), languages.language_label(code)),
     ]
 
 
@@ -410,7 +434,8 @@ def save_baselines(origin: str, remembered: list, baselines: dict) -> None:
             changed.append(Baseline(id=baseline_id, resource_id=resource.id, values=values))
         else:
             new.append(Baseline(resource_id=resource.id, source=origin, values=values))
-    Baseline.objects.bulk_create(new, batch_size=BATCH)
+    fields = [Baseline._meta.get_field(name) for name in ("resource", "source", "values")]
+    bulk.insert(Baseline, [f.column for f in fields], bulk.values(new, fields))
     Baseline.objects.bulk_update(changed, ["values"], batch_size=BATCH)
 
 
@@ -579,10 +604,10 @@ def check_cycles(records: list[Record], ids: dict[str, int], supersedes: dict) -
 
 def write(new, changed, term_rows, replace_terms, report: Report) -> None:
     through = Resource.terms.through
-    created = Resource.objects.bulk_create([r for r, _ in new], batch_size=BATCH)
+    now = timezone.now()
+    created = bulk.create(Resource, [r for r, _ in new], "key", now)
     for resource, (_, term_ids) in zip(created, new, strict=True):
         term_rows += [(resource.id, t) for t in term_ids]
-    now = timezone.now()
     by_fields: dict[tuple[str, ...], list[Resource]] = {}
     for resource, fields in changed:
         resource.updated = now
@@ -592,32 +617,9 @@ def write(new, changed, term_rows, replace_terms, report: Report) -> None:
         Resource.objects.bulk_update(resources, [*fields, "updated"], batch_size=BATCH)
     for ids in chunks(replace_terms, BATCH):
         through.objects.filter(resource_id__in=ids).delete()
-    # Positional (id, resource_id, term_id) builds rows a third faster.
-    through.objects.bulk_create([through(None, r, t) for r, t in term_rows], batch_size=BATCH)
+    # A dozen links per item: plain rows, not a model instance for each.
+    bulk.insert(through, ["resource_id", "term_id"], term_rows)
     report.ids += [r.id for r in created] + [r.id for r, _ in changed]
-    reason = f"import {os.path.basename(report.source)}"[:100]
-    record_revisions(created, [r for r, _ in changed], reason, now)
-
-
-def record_revisions(created: list[Resource], changed: list[Resource], reason: str, now) -> None:
-    """Bulk writes skip django-simple-history's revision per save, so write
-    the revisions in bulk too, terms included, as one admin save would."""
-    history = Resource.history
-    rows = history.bulk_history_create(
-        created, batch_size=BATCH, default_change_reason=reason, default_date=now
-    )
-    rows = [*(rows or []), *(history.bulk_history_create(
-        changed, batch_size=BATCH, update=True, default_change_reason=reason, default_date=now
-    ) or [])]  # fmt: skip
-    if not rows:  # nothing written, or SIMPLE_HISTORY_ENABLED is off
-        return
-    revision = {row.id: row.history_id for row in rows}
-    terms = history.model.terms.model
-    pairs = Resource.terms.through.objects.filter(resource_id__in=list(revision))
-    terms.objects.bulk_create(
-        [
-            terms(history_id=revision[r], id=i, resource_id=r, term_id=t)
-            for i, r, t in pairs.values_list("id", "resource_id", "term_id")
-        ],
-        batch_size=BATCH,
-    )
+    reason = f"import {os.path.basename(report.source)}"
+    revisions.record([r.id for r in created], revisions.CREATED, reason, now)
+    revisions.record([r.id for r, _ in changed], revisions.CHANGED, reason, now)

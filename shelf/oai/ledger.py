@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from shelf.catalogue.models import Resource, Term
+from shelf.lib import bulk
 from shelf.oai.models import OaiRecord
 
 BATCH = 1000
@@ -66,9 +67,11 @@ def sync_batch(ids: list[int], now) -> None:
     # an UPDATE per row with its own sets costs far more); withdrawn ones
     # keep their sets, so selective harvests see the deletion in them.
     OaiRecord.objects.filter(resource_id__in=[pk for pk in public if pk in existing]).delete()
-    OaiRecord.objects.bulk_create(
-        [OaiRecord(resource_id=pk, datestamp=now, sets=sets.get(pk, "")) for pk in public],
-        batch_size=BATCH,
+    datestamp = bulk.db_value(OaiRecord, "datestamp", now)
+    bulk.insert(
+        OaiRecord,
+        ["resource_id", "datestamp", "sets", "deleted"],
+        ((pk, datestamp, sets.get(pk, ""), False) for pk in public),
     )
     if withdrawn:
         OaiRecord.objects.filter(resource_id__in=withdrawn).update(deleted=True, datestamp=now)

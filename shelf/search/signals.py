@@ -6,17 +6,19 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from shelf.catalogue import signals as catalogue_signals
+from shelf.lib import bulk
 from shelf.search.models import SearchChange
 
 
 def record(resource_ids) -> None:
     ids = list(dict.fromkeys(int(i) for i in resource_ids))
     if ids:
-        SearchChange.objects.bulk_create(
-            [SearchChange(resource_id=i) for i in ids], batch_size=2000
-        )
+        # Plain rows (an import writes one per item); the database fills in txid.
+        created = bulk.db_value(SearchChange, "created", timezone.now())
+        bulk.insert(SearchChange, ["resource_id", "created"], ((i, created) for i in ids))
 
 
 def record_global() -> None:

@@ -38,10 +38,10 @@ from django.utils.text import slugify
 from shelf.ingest.records import (
     IngestError,
     Record,
-    TermRef,
     combine,
     format_date,
     parse_date,
+    term_ref,
     validate,
 )
 from shelf.lib import spreadsheet
@@ -196,7 +196,7 @@ def to_record(line: int, header: list[str], row: list[str], errors: list) -> Rec
         fields.append("terms")
     fields += [h for h in LINKS if h in given]
     terms = [
-        TermRef(TERM_COLUMNS[h], "", name)
+        term_ref(TERM_COLUMNS[h], "", name)
         for h in header
         if h in TERM_COLUMNS
         for name in dict.fromkeys(n.strip() for n in values[h].split(SEPARATOR))

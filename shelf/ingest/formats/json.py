@@ -34,6 +34,7 @@ from shelf.ingest.records import (
     combine,
     format_date,
     parse_date,
+    term_ref,
     validate,
 )
 
@@ -268,13 +269,13 @@ def parse_terms(terms, problems: list[str]) -> tuple[list[TermRef], tuple[str, .
             vocabularies.append(vocabulary)
         for value in values:
             if isinstance(value, str) and value.strip():
-                refs.append(TermRef(vocabulary, "", value.strip()))
+                refs.append(term_ref(vocabulary, "", value.strip()))
             elif isinstance(value, dict) and isinstance(value.get("label"), str) and value["label"]:
                 slug = value.get("slug") or ""
                 if not isinstance(slug, str):
                     problems.append(f"terms.{vocabulary}: a slug is a string")
                     continue
-                refs.append(TermRef(vocabulary, slug, value["label"]))
+                refs.append(term_ref(vocabulary, slug, value["label"]))
             else:
                 problems.append(f"terms.{vocabulary}: a term is a string or {{'slug', 'label'}}")
     return refs, tuple(vocabularies)

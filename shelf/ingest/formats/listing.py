@@ -32,7 +32,7 @@ from django.utils.text import slugify
 
 from shelf.catalogue.taxonomy import Taxonomy
 from shelf.ingest.formats import csv as csv_format
-from shelf.ingest.records import IngestError, Record, TermRef
+from shelf.ingest.records import IngestError, Record, TermRef, term_ref
 from shelf.lib import languages
 from shelf.lib.text import clean
 
@@ -199,7 +199,7 @@ def to_record(item: Item, taxonomy: Taxonomy, reader: TypeReader) -> Record:
         # An unknown tag goes by its label, so a term a curator gave that
         # alias in the database catches it.
         slug = spec.slug if known else ""
-        terms.append(TermRef(spec.vocabulary, slug, spec.label, spec.aliases))
+        terms.append(term_ref(spec.vocabulary, slug, spec.label, spec.aliases))
         if not known:
             unknown.append(tag)
     if not publishers:
@@ -232,7 +232,7 @@ def collection_publishers(terms: list[TermRef], taxonomy: Taxonomy) -> list[Term
             collection = taxonomy.get("collection", ref.slug)
             if collection and collection.publisher:
                 spec = taxonomy.get("publisher", collection.publisher)
-                found.append(TermRef("publisher", spec.slug, spec.label, spec.aliases))
+                found.append(term_ref("publisher", spec.slug, spec.label, spec.aliases))
     return found
 
 
@@ -250,7 +250,7 @@ def split_language_suffix(title: str) -> tuple[str, str]:
 
 
 def language_term(code: str) -> TermRef:
-    return TermRef("language", languages.slug(code), languages.language_label(code))
+    return term_ref("language", languages.slug(code), languages.language_label(code))
 
 
 def take_publishers(summary: str, taxonomy: Taxonomy) -> tuple[list[TermRef], str]:
@@ -265,9 +265,9 @@ def take_publishers(summary: str, taxonomy: Taxonomy) -> tuple[list[TermRef], st
     for name in names:
         spec = taxonomy.lookup(name)
         if spec and spec.vocabulary == "publisher":
-            terms.append(TermRef("publisher", spec.slug, spec.label, spec.aliases))
+            terms.append(term_ref("publisher", spec.slug, spec.label, spec.aliases))
         else:
-            terms.append(TermRef("publisher", "", name))
+            terms.append(term_ref("publisher", "", name))
     return terms, summary[m.end() :]
 
 
@@ -311,7 +311,7 @@ class TypeReader:
         for spec in taxonomy.specs:
             if spec.vocabulary == "type":
                 for name in (spec.label, *spec.aliases):
-                    ref = TermRef(spec.vocabulary, spec.slug, spec.label, spec.aliases)
+                    ref = term_ref(spec.vocabulary, spec.slug, spec.label, spec.aliases)
                     self.by_name.setdefault(name.casefold(), ref)
 
     @cached_property

@@ -1,9 +1,40 @@
+import contextlib
+import gc
+
 from django.core.management.base import BaseCommand, CommandError
 
 from shelf.catalogue.taxonomy import Taxonomy, sync_terms
 from shelf.ingest import formats
 from shelf.ingest.records import IngestError
 from shelf.ingest.services import Report, import_records
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Without the cyclic garbage collector while a file is read and written:
+    its records and rows are hundreds of thousands of objects, which each
+    collection walks again, for no garbage (measured: a tenth of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class Progress:
+    def __init__(self, out, path: str):
+        self.out, self.path, self.shown = out, path, False
+
+    def __call__(self, done: int, total: int) -> None:
+        self.out.write(f"\r{self.path}: {done}/{total} records", ending="")
+        self.out.flush()
+        self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            self.out.write("")
 
 
 class Command(BaseCommand):
@@ -44,20 +75,32 @@ class Command(BaseCommand):
         sync_terms()
         taxonomy = Taxonomy.load()
         for path in options["files"]:
+            progress = self.progress(path) if options["verbosity"] >= 1 else None
             try:
-                records = formats.read(path, options["format"], taxonomy)
-                report = import_records(
-                    records=records,
-                    source=path,
-                    origin=options["source"] or formats.module_for(path, options["format"]).NAME,
-                    dry_run=options["dry_run"],
-                    overwrite_curated=options["overwrite_curated"],
-                )
+                with paused_gc():
+                    records = formats.read(path, options["format"], taxonomy)
+                    report = import_records(
+                        records=records,
+                        source=path,
+                        origin=options["source"]
+                        or formats.module_for(path, options["format"]).NAME,
+                        dry_run=options["dry_run"],
+                        overwrite_curated=options["overwrite_curated"],
+                        progress=progress,
+                    )
             except IngestError as e:
                 raise CommandError(str(e)) from None
             except OSError as e:
                 raise CommandError(f"{path}: {e.strerror or e}") from None
+            finally:
+                if progress:
+                    progress.end()
             self.show(report, options["verbosity"])
+
+    def progress(self, path: str) -> Progress | None:
+        """A line on the terminal that counts the records written; nothing
+        when stderr is a file or a pipe (a log should not fill with it)."""
+        return Progress(self.stderr, path) if self.stderr.isatty() else None
 
     def show(self, report: Report, verbosity: int) -> None:
         write = self.stdout.write
