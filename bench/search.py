@@ -384,7 +384,8 @@ def run_http(args, env) -> dict:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # Not a pipe nobody reads: a full one blocks the workers' logging.
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     try:
@@ -568,6 +569,8 @@ def prepare(n: int, env: dict, rebuild: bool) -> dict:
         (data / "demo.done").touch()
     else:
         subprocess.run([SHELF, "migrate", "-v0"], env=env, check=True)
+    # The pages served over HTTP need the static files' manifest, as `make run` makes it.
+    subprocess.run([SHELF, "collectstatic", "--noinput", "-v0"], env=env, check=True)
     current = data / "search" / "current"
     if rebuild or not current.exists():
         out = subprocess.run(
