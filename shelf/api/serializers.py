@@ -9,6 +9,7 @@ null. ``publishers`` are the publishers' labels; their slugs are in
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import get_language
 
 from shelf.catalogue.models import VOCABULARY_NAMES, Resource
 from shelf.search import browse as catalogue
@@ -18,15 +19,18 @@ def absolute(path: str) -> str:
     return settings.SITE_ROOT + path
 
 
-def resource_summary(resource: Resource) -> dict:
+def resource_summary(resource: Resource, language: str | None = None) -> dict:
+    """``language``: the one being served, looked up once by callers that
+    summarise many resources (each term's label is in it)."""
+    language = language or get_language()
     terms: dict[str, list[dict]] = {name: [] for name in VOCABULARY_NAMES}
     for term in resource.terms.all():
-        terms[term.vocabulary].append({"slug": term.slug, "label": term.display_label})
+        terms[term.vocabulary].append({"slug": term.slug, "label": term.label_for(language)})
     return {
         "slug": resource.slug,
         "title": resource.title,
         "summary": resource.summary,
-        "publishers": [t.display_label for t in resource.publishers],
+        "publishers": [t.label_for(language) for t in resource.publishers],
         "date": resource.date_display() or None,
         "language": resource.language,
         "url": absolute(resource.get_absolute_url()),
@@ -65,11 +69,11 @@ def resource_detail(resource: Resource, user) -> dict:
     }
 
 
-def search_hit(resource: Resource, results: catalogue.Results) -> dict:
+def search_hit(resource: Resource, results: catalogue.Results, language: str | None = None) -> dict:
     """A result of a search: the summary plus an excerpt with the matched
     words in <mark> (HTML, escaped before marking; "" without a query)."""
     return {
-        **resource_summary(resource),
+        **resource_summary(resource, language),
         "snippet": results.snippets.get(resource.pk, ""),
         # Set by browse from the index: a newer edition the caller may see exists.
         "superseded": bool(getattr(resource, "superseded", False)),
@@ -77,13 +81,14 @@ def search_hit(resource: Resource, results: catalogue.Results) -> dict:
 
 
 def results(results: catalogue.Results) -> dict:
+    language = get_language()
     return {
         "count": results.count,
         "page": results.page,
         "pages": results.pages,
         "suggestion": results.suggestion or None,
         "notice": results.notice or None,
-        "results": [search_hit(r, results) for r in results.resources],
+        "results": [search_hit(r, results, language) for r in results.resources],
         "facets": {facet.name: [facet_value(v) for v in facet.values] for facet in results.facets},
     }
 

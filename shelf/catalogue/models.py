@@ -74,8 +74,19 @@ class Term(models.Model):
         if not language or not self.labels:
             return self.label
         wanted = language.lower()
-        labels = {lang.lower(): label for lang, label in self.labels.items() if label}
-        return labels.get(wanted) or labels.get(wanted.split("-")[0]) or self.label
+        base = wanted.split("-")[0]
+        # A loop rather than a lower-cased copy of the labels: pages and the
+        # API ask for a few hundred labels each (a later spelling of the same
+        # language wins, as it did in the copy).
+        exact = in_base = None
+        for lang, label in self.labels.items():
+            if label:
+                lowered = lang.lower()
+                if lowered == wanted:
+                    exact = label
+                elif lowered == base:
+                    in_base = label
+        return exact or in_base or self.label
 
 
 class Status(models.TextChoices):
