@@ -372,17 +372,9 @@ def get(port: int, path: str) -> tuple[int, float]:
 def run_http(args, env) -> dict:
     port = free_port()
     server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "shelf.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--preload",
-        ],
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "shelf.wsgi"],
         cwd=ROOT,
-        env=env,
+        env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
         stdout=subprocess.DEVNULL,
         # Not a pipe nobody reads: a full one blocks the workers' logging.
         stderr=subprocess.DEVNULL,
@@ -727,8 +719,8 @@ def report(results: dict) -> str:
             h = r["http"]
             lines += [
                 "",
-                "Over HTTP (gunicorn, 2 sync workers, --preload; one client on 127.0.0.1, "
-                "requests cycling through the five kinds):",
+                "Over HTTP (gunicorn from gunicorn.conf.py, as `make run` starts it; one client "
+                "on 127.0.0.1, requests cycling through the kinds):",
                 "",
                 "| endpoint | p50 / p95 ms | statuses |",
                 "|---|---|---|",
