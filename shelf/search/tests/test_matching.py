@@ -28,6 +28,13 @@ class QuestionWordsTestCase(BaseTestCase):
         self.assertEqual(words_left("كيف أحمي طفلي"), ["أحمي", "طفلي"])
         self.assertEqual(words_left("如何预防欺凌"), ["预防欺凌"])
 
+    def test_it_drops_prepositions_that_say_nothing_of_the_subject(self):
+        self.assertEqual(
+            words_left("how do I check new staff before hiring them"),
+            ["check", "new", "staff", "hiring"],
+        )
+        self.assertEqual(words_left("que faire chez un ami avec un enfant"), ["ami", "enfant"])
+
     def test_it_keeps_question_words_when_there_is_nothing_else(self):
         self.assertEqual(words_left("how"), ["how"])
 
