@@ -35,8 +35,18 @@ def _secret_key() -> str:
     # without anyone having to invent a key by hand.
     path = DATA_DIR / "secret.key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        # Written whole, then linked into place (which fails if another
+        # process got there first): processes starting together, as the web
+        # server and the task worker do, all read the same complete key.
+        tmp = path.with_name(f".secret.key.{os.getpid()}")
+        tmp.write_text(secrets.token_urlsafe(50))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip()
 
 
