@@ -46,7 +46,7 @@ def _secret_key() -> str:
         except FileExistsError:
             pass
         finally:
-            tmp.unlink()
+            tmp.unlink(missing_ok=True)
     return path.read_text().strip()
 
 

@@ -219,7 +219,7 @@ def _facet_list(snap, parsed, selected, counts, user) -> list[Facet]:
     """The facets with their values labelled and sorted, remembered with the
     counts they come from when those are (no words: see engine.counts_key)."""
     language = get_language()
-    if parsed is not None:
+    if parsed is not None and not parsed.empty:
         return facet_list(snap, selected, counts, language)
     key = ("facet list", engine.counts_key(user, selected), language)
     found = snap.cache.get(key)
